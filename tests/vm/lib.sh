@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers for guest scripts run by scripts/vm (source this file).
+# Every function fails the script loudly rather than carrying on.
+
+set -euo pipefail
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+log() { echo "== $*"; }
+
+# Which ecryptfs module is loaded: "ours", "reference" or "none".  Ours
+# is built out of tree, so the kernel marks it with the taint flag "O";
+# Debian's own is in tree.
+which_ecryptfs() {
+	if [ ! -d /sys/module/ecryptfs ]; then
+		echo none
+	elif grep -q O /sys/module/ecryptfs/taint 2>/dev/null; then
+		echo ours
+	else
+		echo reference
+	fi
+}
+
+# Unmount every eCryptfs mount, then unload whichever module is loaded.
+unload_ecryptfs() {
+	local m
+	for m in $(awk '$3 == "ecryptfs" { print $2 }' /proc/mounts | sort -r); do
+		umount "$m" || fail "cannot unmount $m"
+	done
+	if [ -d /sys/module/ecryptfs ]; then
+		rmmod ecryptfs || fail "cannot unload the ecryptfs module"
+	fi
+}
+
+load_ours() {
+	[ "$(which_ecryptfs)" = ours ] && return 0
+	unload_ecryptfs
+	insmod "$ECRYPTFS_MODULE" || fail "cannot load our module $ECRYPTFS_MODULE"
+	[ "$(which_ecryptfs)" = ours ] || fail "our module did not load"
+}
+
+# Debian's own module from /lib/modules (the reference implementation).
+load_reference() {
+	[ "$(which_ecryptfs)" = reference ] && return 0
+	unload_ecryptfs
+	modprobe --ignore-install ecryptfs || fail "cannot load the reference module"
+	[ "$(which_ecryptfs)" = reference ] || fail "the reference module did not load"
+}
+
+# load_module ours|reference
+load_module() {
+	case "$1" in
+	ours) load_ours ;;
+	ref|reference) load_reference ;;
+	*) fail "load_module: unknown module '$1'" ;;
+	esac
+}
+
+# add_passphrase_key PASSPHRASE [--fnek]: put a passphrase auth token into
+# the user keyring (with ecryptfs-utils' default salt) and print its sig
+# (with --fnek: the file sig, then the filename sig, one a line).  The
+# passphrase goes through stdin, never argv.
+ECRYPTFS_ADD_PASSPHRASE=${ECRYPTFS_ADD_PASSPHRASE:-/usr/bin/ecryptfs-add-passphrase}
+add_passphrase_key() {
+	local pass=$1 out
+	shift
+	out=$(printf '%s' "$pass" | "$ECRYPTFS_ADD_PASSPHRASE" "$@" -) ||
+		fail "ecryptfs-add-passphrase failed: $out"
+	echo "$out" | sed -n 's/.*sig \[\([0-9a-f]\{16\}\)\].*/\1/p'
+}
+
+# mount_ecryptfs LOWER UPPER SIG [EXTRA_OPTIONS]: a passphrase mount with
+# AES-128 unless EXTRA_OPTIONS name another cipher.
+mount_ecryptfs() {
+	local lower=$1 upper=$2 sig=$3 extra=${4:-}
+	local opts="ecryptfs_sig=$sig"
+	case "$extra" in
+	*ecryptfs_cipher=*) ;;
+	*) opts="$opts,ecryptfs_cipher=aes,ecryptfs_key_bytes=16" ;;
+	esac
+	[ -n "$extra" ] && opts="$opts,$extra"
+	mkdir -p "$lower" "$upper"
+	mount -i -t ecryptfs "$lower" "$upper" -o "$opts" ||
+		fail "mount -t ecryptfs $lower $upper -o $opts failed"
+}
+
+# The kernel log must not show a crash or a warning.
+check_dmesg() {
+	if dmesg | grep -Eq 'BUG:|Oops|WARNING:|general protection|Call Trace:'; then
+		dmesg | tail -n 60 >&2
+		fail "the kernel log shows a problem"
+	fi
+}

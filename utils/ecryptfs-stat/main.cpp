@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ecryptfs-stat FILE: show the header fields of an eCryptfs lower file.
+ */
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "libecryptfs/cli.h"
+#include "libecryptfs/lower_header.h"
+
+using namespace ecryptfs;
+
+static constexpr int kExitIoError = -EIO & 0xff; /* 251, as the reference */
+
+static void usage(const char *argv0)
+{
+	std::printf("Usage:\n\n%s <filename>\n", argv0);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 1) {
+		usage(argv[0]);
+		return 0;
+	}
+	if (cli::wants_help(argc, argv)) {
+		usage(argv[0]);
+		std::printf("\nPrints the header fields of an eCryptfs *lower* (encrypted) file:\n"
+			    "format version, decrypted size, header size, where the metadata\n"
+			    "lives, whether it is encrypted and whether HMAC is enabled.\n");
+		return 0;
+	}
+	const char *name = argv[1];
+	int fd = ::open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		std::printf("Error opening file [%s] for RD_ONLY access; errno msg = [%s]\n", name,
+			    std::strerror(errno));
+		return kExitIoError;
+	}
+	std::vector<std::uint8_t> buf(4096);
+	std::size_t got = 0;
+	while (got < buf.size()) {
+		ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			::close(fd);
+			std::printf("Error attempting to read from file [%s]; errno msg = [%s]\n",
+				    name, std::strerror(err));
+			return kExitIoError;
+		}
+		if (n == 0)
+			break;
+		got += static_cast<std::size_t>(n);
+	}
+	::close(fd);
+	auto h = parse_lower_header({buf.data(), got});
+	if (!h) {
+		std::fputs(h.error().reason.c_str(), stdout);
+		std::printf("Valid eCryptfs metadata information not found in [%s]\n", name);
+		return 0;
+	}
+	const LowerHeader &v = h.value();
+	std::printf("File version: [%u]\n", v.version);
+	std::printf("Decrypted file size: [%llu]\n", static_cast<unsigned long long>(v.file_size));
+	std::printf("Number of header bytes at front of file: [%llu]\n",
+		    static_cast<unsigned long long>(v.header_bytes));
+	std::printf("%s\n", v.metadata_in_xattr ? "Metadata in the extended attribute region"
+						: "Metadata in the header region");
+	std::printf("%s\n", v.encrypted ? "Encrypted" : "Plaintext");
+	std::printf("%s\n", v.hmac ? "HMAC enabled" : "HMAC disabled");
+	return 0;
+}

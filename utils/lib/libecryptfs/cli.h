@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What the command-line tools share: the reference's error headlines,
+ * error reporting, --help detection and taking secrets out of argv.
+ */
+#ifndef LIBECRYPTFS_CLI_H
+#define LIBECRYPTFS_CLI_H
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "libecryptfs/result.h"
+#include "libecryptfs/secure.h"
+
+namespace ecryptfs::cli {
+
+inline constexpr const char *kErrInsertKey =
+	"Error: Inserting key into the user session keyring failed";
+inline constexpr const char *kErrUnwrap = "Error: Unwrapping passphrase failed";
+inline constexpr const char *kErrUnwrapAndInsert =
+	"Error: Unwrapping passphrase and inserting into the user session keyring failed";
+inline constexpr const char *kErrWrap = "Error: Wrapping passphrase failed";
+inline constexpr const char *kErrFnekSupport =
+	"Error: Your kernel does not support filename encryption";
+
+/* True for exactly one argument "--help" (or "-h"). */
+bool wants_help(int argc, char **argv);
+
+/*
+ * Copy a secret given on the command line (the reference's "argument mode")
+ * into wiped memory and blank the argv copy so /proc/<pid>/cmdline stops
+ * showing it.  Passing secrets in argv stays discouraged: use stdin mode.
+ */
+Passphrase take_secret_arg(char *arg);
+
+/*
+ * "<headline> [<code>]" then "Info: <reason>" on stderr (the reference's
+ * second line points to syslog; ours says what went wrong).
+ */
+void report(const char *headline, const Error &err);
+
+/*
+ * The default ~/.ecryptfs/wrapped-passphrase if it exists.  Otherwise
+ * prints "stat: <error>" on stderr like the reference and returns nullopt.
+ */
+std::optional<std::string> existing_default_wrapped_file();
+
+/* The "Passphrase is too long" line the reader prints, for argument mode. */
+void complain_too_long();
+
+} // namespace ecryptfs::cli
+
+#endif
