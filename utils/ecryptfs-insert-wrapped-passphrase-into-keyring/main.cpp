@@ -4,6 +4,7 @@
  * passphrase in a wrapped-passphrase file and add its filename encryption
  * key and its file encryption key to the user keyring.
  */
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -79,7 +80,12 @@ int main(int argc, char **argv)
 	const Salt salt = rc_salt_or_default();
 	auto pass = wrapped::unwrap_file(file, *wrapping, salt);
 	if (!pass) {
-		cli::report(cli::kErrUnwrapAndInsert, pass.error());
+		/*
+		 * ecryptfs-utils 111 reports every unwrap failure of this tool
+		 * as [-5] (missing file, truncated file, bad version alike);
+		 * the reason line below says which one it was.
+		 */
+		cli::report(cli::kErrUnwrapAndInsert, Error{-EIO, pass.error().reason});
 		return 1;
 	}
 	/* The reference adds the filename key first, then the file key. */

@@ -50,10 +50,13 @@ Salt salt_from_hex(std::string_view hex)
 
 Result<DerivedKey> derive_key(std::string_view passphrase, const Salt &salt)
 {
+	/* The reference takes the passphrase as a C string. */
+	passphrase = passphrase.substr(0, passphrase.find('\0'));
 	if (passphrase.empty())
 		return Error{-EINVAL, "the passphrase is empty"};
 	if (passphrase.size() > kMaxPassphraseBytes)
-		return Error{-EINVAL, "the passphrase is longer than 64 bytes"};
+		return Error{-EINVAL, "the passphrase is longer than the limit of " +
+					      std::to_string(kMaxPassphraseBytes) + " bytes"};
 
 	std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
 	const EVP_MD *md = EVP_sha512();
