@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//
+// fsbench: the file-system workloads of scripts/bench, each one run inside
+// this single process (under emulation a process per file would measure
+// process start-up, not the file system), and the report that compares the
+// configurations.
+//
+//   fsbench seqwrite FILE MIB        write MIB MiB in 1 MiB writes, fsync
+//   fsbench seqread FILE             read FILE in 1 MiB reads
+//   fsbench create DIR N BYTES       create N files of BYTES bytes, syncfs
+//   fsbench stat DIR N               stat the N files of 'create'
+//   fsbench readfiles DIR N          read the N files of 'create'
+//   fsbench unlink DIR N             unlink the N files of 'create'
+//   fsbench readtree DIR             read every regular file below DIR
+//   fsbench report RESULTS.tsv OUT.json OUT.dat
+//
+// Each workload prints one line "<seconds> <amount> <unit>" where amount/unit
+// is the throughput (MiB/s or files/s) computed from the elapsed time.  The
+// page cache is dropped by the caller (scripts/bench's guest part) where a
+// workload is meant to run cold.
+//
+// 'report' reads lines "config<TAB>workload<TAB>seconds<TAB>amount<TAB>unit"
+// (configs plain, reference, ours), prints the table with the ratios
+// ours/reference and ours/plain (speed ratios: above 1 means ours is faster),
+// and writes the same as JSON and as a gnuplot data file.
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <ftw.h>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+constexpr size_t kChunk = 1 << 20;
+
+[[noreturn]] void die(const std::string &what)
+{
+	std::fprintf(stderr, "fsbench: %s: %s\n", what.c_str(), std::strerror(errno));
+	std::exit(1);
+}
+
+[[noreturn]] void usage()
+{
+	std::fprintf(stderr,
+		     "usage: fsbench seqwrite FILE MIB | seqread FILE | create DIR N BYTES |\n"
+		     "       stat DIR N | readfiles DIR N | unlink DIR N | readtree DIR |\n"
+		     "       report RESULTS.tsv OUT.json OUT.dat\n");
+	std::exit(2);
+}
+
+unsigned long number(const char *s)
+{
+	char *end = nullptr;
+	errno = 0;
+	unsigned long v = std::strtoul(s, &end, 10);
+	if (errno || end == s || *end)
+		usage();
+	return v;
+}
+
+class Fd {
+public:
+	explicit Fd(int fd) : fd_(fd) {}
+	Fd(const Fd &) = delete;
+	Fd &operator=(const Fd &) = delete;
+	~Fd()
+	{
+		if (fd_ >= 0)
+			::close(fd_);
+	}
+	int get() const { return fd_; }
+	void close_checked(const std::string &what)
+	{
+		int fd = fd_;
+		fd_ = -1;
+		if (::close(fd))
+			die("close " + what);
+	}
+
+private:
+	int fd_;
+};
+
+class Timer {
+public:
+	double seconds() const
+	{
+		return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+	}
+
+private:
+	std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+void print_result(double secs, double amount, const char *unit)
+{
+	std::printf("%.6f %.3f %s\n", secs, secs > 0 ? amount / secs : 0.0, unit);
+}
+
+std::string file_name(const std::string &dir, unsigned long i)
+{
+	char buf[32];
+	std::snprintf(buf, sizeof(buf), "/f%06lu", i);
+	return dir + buf;
+}
+
+void write_all(int fd, const char *p, size_t n, const std::string &what)
+{
+	while (n) {
+		ssize_t w = ::write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			die("write " + what);
+		}
+		p += w;
+		n -= static_cast<size_t>(w);
+	}
+}
+
+// Read @fd to its end; returns the bytes read.
+size_t read_all(int fd, std::vector<char> &buf, const std::string &what)
+{
+	size_t total = 0;
+	for (;;) {
+		ssize_t r = ::read(fd, buf.data(), buf.size());
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			die("read " + what);
+		}
+		if (r == 0)
+			return total;
+		total += static_cast<size_t>(r);
+	}
+}
+
+std::vector<char> pattern(size_t n)
+{
+	std::vector<char> buf(n);
+	unsigned x = 12345;
+	for (auto &c : buf) {
+		x = x * 1103515245u + 12345u;
+		c = static_cast<char>(x >> 16);
+	}
+	return buf;
+}
+
+int seqwrite(const std::string &path, unsigned long mib)
+{
+	auto buf = pattern(kChunk);
+	Timer t;
+	Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
+	if (fd.get() < 0)
+		die("open " + path);
+	for (unsigned long i = 0; i < mib; i++)
+		write_all(fd.get(), buf.data(), buf.size(), path);
+	if (::fsync(fd.get()))
+		die("fsync " + path);
+	fd.close_checked(path);
+	print_result(t.seconds(), static_cast<double>(mib), "MiB/s");
+	return 0;
+}
+
+int seqread(const std::string &path)
+{
+	std::vector<char> buf(kChunk);
+	Timer t;
+	Fd fd(::open(path.c_str(), O_RDONLY));
+	if (fd.get() < 0)
+		die("open " + path);
+	size_t n = read_all(fd.get(), buf, path);
+	print_result(t.seconds(), static_cast<double>(n) / kChunk, "MiB/s");
+	return 0;
+}
+
+int create(const std::string &dir, unsigned long n, unsigned long bytes)
+{
+	auto buf = pattern(bytes);
+	Timer t;
+	for (unsigned long i = 0; i < n; i++) {
+		std::string p = file_name(dir, i);
+		Fd fd(::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644));
+		if (fd.get() < 0)
+			die("create " + p);
+		write_all(fd.get(), buf.data(), buf.size(), p);
+		fd.close_checked(p);
+	}
+	Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY));
+	if (d.get() < 0 || ::syncfs(d.get()))
+		die("syncfs " + dir);
+	print_result(t.seconds(), static_cast<double>(n), "files/s");
+	return 0;
+}
+
+int stat_files(const std::string &dir, unsigned long n)
+{
+	Timer t;
+	for (unsigned long i = 0; i < n; i++) {
+		struct stat st;
+		std::string p = file_name(dir, i);
+		if (::stat(p.c_str(), &st))
+			die("stat " + p);
+	}
+	print_result(t.seconds(), static_cast<double>(n), "files/s");
+	return 0;
+}
+
+int read_files(const std::string &dir, unsigned long n)
+{
+	std::vector<char> buf(64 * 1024);
+	Timer t;
+	for (unsigned long i = 0; i < n; i++) {
+		std::string p = file_name(dir, i);
+		Fd fd(::open(p.c_str(), O_RDONLY));
+		if (fd.get() < 0)
+			die("open " + p);
+		read_all(fd.get(), buf, p);
+	}
+	print_result(t.seconds(), static_cast<double>(n), "files/s");
+	return 0;
+}
+
+int unlink_files(const std::string &dir, unsigned long n)
+{
+	Timer t;
+	for (unsigned long i = 0; i < n; i++) {
+		std::string p = file_name(dir, i);
+		if (::unlink(p.c_str()))
+			die("unlink " + p);
+	}
+	Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY));
+	if (d.get() < 0 || ::syncfs(d.get()))
+		die("syncfs " + dir);
+	print_result(t.seconds(), static_cast<double>(n), "files/s");
+	return 0;
+}
+
+// nftw has no context argument: the tree walk's state lives here.
+struct TreeRead {
+	std::vector<char> buf = std::vector<char>(64 * 1024);
+	unsigned long files = 0;
+} tree_read;
+
+int read_one(const char *path, const struct stat *, int type, struct FTW *)
+{
+	if (type != FTW_F)
+		return 0;
+	Fd fd(::open(path, O_RDONLY | O_NOFOLLOW));
+	if (fd.get() < 0) {
+		if (errno == ELOOP)
+			return 0; // a symlink in the tree
+		die(std::string("open ") + path);
+	}
+	read_all(fd.get(), tree_read.buf, path);
+	tree_read.files++;
+	return 0;
+}
+
+int readtree(const std::string &dir)
+{
+	Timer t;
+	if (::nftw(dir.c_str(), read_one, 64, FTW_PHYS))
+		die("walk " + dir);
+	print_result(t.seconds(), static_cast<double>(tree_read.files), "files/s");
+	return 0;
+}
+
+struct Figure {
+	double seconds = 0;
+	double amount = 0;
+	std::string unit;
+};
+
+// Speed ratio a/b from throughputs (above 1: a is faster).
+std::optional<double> ratio(const std::map<std::string, Figure> &row, const char *a, const char *b)
+{
+	auto ia = row.find(a), ib = row.find(b);
+	if (ia == row.end() || ib == row.end() || ib->second.amount <= 0)
+		return std::nullopt;
+	return ia->second.amount / ib->second.amount;
+}
+
+std::string fmt(std::optional<double> v, const char *f = "%.2f")
+{
+	if (!v)
+		return "-";
+	char buf[32];
+	std::snprintf(buf, sizeof(buf), f, *v);
+	return buf;
+}
+
+int report(const std::string &tsv, const std::string &json_path, const std::string &dat_path)
+{
+	std::ifstream in(tsv);
+	if (!in)
+		die("open " + tsv);
+	std::vector<std::string> order; // workloads in first-seen order
+	std::map<std::string, std::map<std::string, Figure>> rows;
+	std::string line;
+	while (std::getline(in, line)) {
+		std::istringstream ls(line);
+		std::string config, workload;
+		Figure f;
+		if (!std::getline(ls, config, '\t') || !std::getline(ls, workload, '\t') ||
+		    !(ls >> f.seconds >> f.amount >> f.unit)) {
+			std::fprintf(stderr, "fsbench: bad line in %s: %s\n", tsv.c_str(), line.c_str());
+			return 1;
+		}
+		if (!rows.count(workload))
+			order.push_back(workload);
+		rows[workload][config] = f;
+	}
+	const char *configs[] = {"plain", "reference", "ours"};
+	std::printf("%-22s %-8s %12s %12s %12s %10s %10s\n", "workload", "unit", "plain", "reference",
+		    "ours", "ours/ref", "ours/plain");
+	std::ofstream js(json_path), dat(dat_path);
+	if (!js || !dat)
+		die("write " + json_path + " / " + dat_path);
+	js << "{\n  \"workloads\": [\n";
+	dat << "# workload ours/reference ours/plain\n";
+	for (size_t i = 0; i < order.size(); i++) {
+		const auto &w = order[i];
+		const auto &row = rows[w];
+		std::string unit = row.begin()->second.unit;
+		auto rr = ratio(row, "ours", "reference"), rp = ratio(row, "ours", "plain");
+		std::printf("%-22s %-8s", w.c_str(), unit.c_str());
+		js << "    {\"name\": \"" << w << "\", \"unit\": \"" << unit << "\"";
+		for (const char *c : configs) {
+			auto it = row.find(c);
+			std::optional<double> v;
+			if (it != row.end())
+				v = it->second.amount;
+			std::printf(" %12s", fmt(v, "%.1f").c_str());
+			if (v)
+				js << ", \"" << c << "\": " << *v << ", \"" << c
+				   << "_seconds\": " << it->second.seconds;
+		}
+		std::printf(" %10s %10s\n", fmt(rr).c_str(), fmt(rp).c_str());
+		if (rr)
+			js << ", \"ours_over_reference\": " << *rr;
+		if (rp)
+			js << ", \"ours_over_plain\": " << *rp;
+		js << "}" << (i + 1 < order.size() ? "," : "") << "\n";
+		dat << '"' << w << "\" " << (rr ? *rr : 0) << ' ' << (rp ? *rp : 0) << '\n';
+	}
+	js << "  ]\n}\n";
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage();
+	std::string cmd = argv[1];
+	if (cmd == "seqwrite" && argc == 4)
+		return seqwrite(argv[2], number(argv[3]));
+	if (cmd == "seqread" && argc == 3)
+		return seqread(argv[2]);
+	if (cmd == "create" && argc == 5)
+		return create(argv[2], number(argv[3]), number(argv[4]));
+	if (cmd == "stat" && argc == 4)
+		return stat_files(argv[2], number(argv[3]));
+	if (cmd == "readfiles" && argc == 4)
+		return read_files(argv[2], number(argv[3]));
+	if (cmd == "unlink" && argc == 4)
+		return unlink_files(argv[2], number(argv[3]));
+	if (cmd == "readtree" && argc == 3)
+		return readtree(argv[2]);
+	if (cmd == "report" && argc == 5)
+		return report(argv[2], argv[3], argv[4]);
+	usage();
+}
