@@ -78,6 +78,15 @@ Status replace_file_atomically(const std::string &path, std::span<const std::uin
 	if (fd.get() < 0)
 		return io_error(errno, "cannot create a temporary file next to", path);
 	TempName tmp(name.data());
+	/*
+	 * mkostemp asks for 0600, but a umask with owner bits (setup scripts
+	 * use 0377) would leave 0400 or even 0000.  The file is still empty
+	 * and was never more open than 0600, so bring it to exactly 0600
+	 * before anything is written, as ecryptfs-utils does (it sets umask
+	 * 077 around mkstemp; we avoid umask, which is process-wide).
+	 */
+	if (::fchmod(fd.get(), S_IRUSR | S_IWUSR) < 0)
+		return io_error(errno, "cannot set mode 0600 on", name.data());
 
 	std::size_t done = 0;
 	while (done < contents.size()) {

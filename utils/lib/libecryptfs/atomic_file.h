@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Crash-safe file replacement: write a temporary file in the same directory
- * (created 0600 by mkstemp, never chmod-ed afterwards), fsync it, rename it
+ * (created by mkstemp with mode 0600, or stricter under a umask with owner
+ * bits, then set to exactly 0600 while still empty: never group- or
+ * world-readable at any moment), fsync it, rename it
  * over the target and fsync the directory.  At any crash point the target is
  * either the old file or the complete new one.
  */
