@@ -1,30 +1,354 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * eCryptfs: module init and exit, the filesystem type, sysfs.
- *
- * Skeleton: registers the "ecryptfs" filesystem type and exposes
- * /sys/fs/ecryptfs/version.  Mounting is not implemented yet.
+ * eCryptfs: module init and exit, module parameters, mount options,
+ * mounting, sysfs.
  */
 
 #include <linux/module.h>
 #include <linux/fs.h>
+#include <linux/fs_stack.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
+#include <linux/parser.h>
+#include <linux/namei.h>
+#include <linux/mount.h>
+#include <linux/slab.h>
+#include <linux/cred.h>
+#include <linux/backing-dev.h>
 
-#include "ecryptfs/format.h"
+#include "ecryptfs_kernel.h"
+
+/* Spec §7.1: registered with permission 0 (load time only). */
+static int ecryptfs_verbosity;
+module_param(ecryptfs_verbosity, int, 0);
+MODULE_PARM_DESC(ecryptfs_verbosity,
+		 "Initial verbosity level (0 or 1; key material is never logged by this implementation)");
+
+static unsigned int ecryptfs_message_buf_len = 32;
+module_param(ecryptfs_message_buf_len, uint, 0);
+MODULE_PARM_DESC(ecryptfs_message_buf_len, "Number of message buffer elements");
+
+static long ecryptfs_message_wait_timeout = 3;
+module_param(ecryptfs_message_wait_timeout, long, 0);
+MODULE_PARM_DESC(ecryptfs_message_wait_timeout,
+		 "Maximum number of seconds that an operation will sleep while waiting for a message response from userspace");
+
+static unsigned int ecryptfs_number_of_users = 4;
+module_param(ecryptfs_number_of_users, uint, 0);
+MODULE_PARM_DESC(ecryptfs_number_of_users,
+		 "An estimate of the number of concurrent users of eCryptfs");
+
+struct kmem_cache *ecryptfs_inode_cachep;
+
+enum {
+	opt_sig, opt_ecryptfs_sig, opt_cipher, opt_ecryptfs_cipher,
+	opt_ecryptfs_key_bytes, opt_passthrough, opt_xattr_metadata,
+	opt_encrypted_view, opt_fnek_sig, opt_fn_cipher, opt_fn_cipher_key_bytes,
+	opt_unlink_sigs, opt_mount_auth_tok_only, opt_check_dev_ruid,
+	opt_err,
+};
+
+static const match_table_t tokens = {
+	{ opt_sig, "sig=%s" },
+	{ opt_ecryptfs_sig, "ecryptfs_sig=%s" },
+	{ opt_cipher, "cipher=%s" },
+	{ opt_ecryptfs_cipher, "ecryptfs_cipher=%s" },
+	{ opt_ecryptfs_key_bytes, "ecryptfs_key_bytes=%u" },
+	{ opt_passthrough, "ecryptfs_passthrough" },
+	{ opt_xattr_metadata, "ecryptfs_xattr_metadata" },
+	{ opt_encrypted_view, "ecryptfs_encrypted_view" },
+	{ opt_fnek_sig, "ecryptfs_fnek_sig=%s" },
+	{ opt_fn_cipher, "ecryptfs_fn_cipher=%s" },
+	{ opt_fn_cipher_key_bytes, "ecryptfs_fn_key_bytes=%u" },
+	{ opt_unlink_sigs, "ecryptfs_unlink_sigs" },
+	{ opt_mount_auth_tok_only, "ecryptfs_mount_auth_tok_only" },
+	{ opt_check_dev_ruid, "ecryptfs_check_dev_ruid" },
+	{ opt_err, NULL },
+};
+
+/* Copy at most @max chars of @src (the reference keeps only that many). */
+static void copy_opt(char *dst, size_t max, const char *src)
+{
+	size_t n = strnlen(src, max);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int parse_num(substring_t *arg, size_t *out)
+{
+	char *s = match_strdup(arg);
+	unsigned long v;
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	rc = kstrtoul(s, 0, &v);
+	kfree(s);
+	if (rc)
+		return rc;
+	*out = v;
+	return 0;
+}
+
+static int ecryptfs_parse_options(struct ecryptfs_sb_info *sbi, char *options,
+				  bool *check_ruid)
+{
+	struct ecryptfs_mount_crypt_stat *mcs = &sbi->mcs;
+	substring_t args[MAX_OPT_ARGS];
+	bool sig_set = false, cipher_set = false, fn_cipher_set = false;
+	bool fn_key_bytes_set = false;
+	char sig[ECRYPTFS_SIG_HEX_BYTES + 1];
+	char *p;
+	int rc, token;
+
+	*check_ruid = false;
+	if (!options)
+		return -EINVAL;
+
+	while ((p = strsep(&options, ",")) != NULL) {
+		if (!*p)
+			continue;
+		token = match_token(p, tokens, args);
+		switch (token) {
+		case opt_sig:
+		case opt_ecryptfs_sig:
+			copy_opt(sig, ECRYPTFS_SIG_HEX_BYTES, args[0].from);
+			rc = ecryptfs_add_global_auth_tok(mcs, sig, 0);
+			if (rc)
+				return rc;
+			sig_set = true;
+			break;
+		case opt_cipher:
+		case opt_ecryptfs_cipher:
+			copy_opt(mcs->cipher, ECRYPTFS_MAX_CIPHER_NAME,
+				 args[0].from);
+			cipher_set = true;
+			break;
+		case opt_ecryptfs_key_bytes:
+			if (parse_num(&args[0], &mcs->key_bytes))
+				pr_warn("ecryptfs: unrecognized option [%s]\n", p);
+			break;
+		case opt_passthrough:
+			mcs->flags |= ECRYPTFS_PLAINTEXT_PASSTHROUGH_ENABLED;
+			break;
+		case opt_xattr_metadata:
+			mcs->flags |= ECRYPTFS_XATTR_METADATA_ENABLED;
+			break;
+		case opt_encrypted_view:
+			mcs->flags |= ECRYPTFS_XATTR_METADATA_ENABLED |
+				      ECRYPTFS_ENCRYPTED_VIEW_ENABLED;
+			break;
+		case opt_fnek_sig:
+			copy_opt(mcs->fnek_sig, ECRYPTFS_SIG_HEX_BYTES,
+				 args[0].from);
+			rc = ecryptfs_add_global_auth_tok(mcs, mcs->fnek_sig,
+							  ECRYPTFS_AUTH_TOK_FNEK);
+			if (rc)
+				return rc;
+			mcs->flags |= ECRYPTFS_GLOBAL_ENCRYPT_FILENAMES |
+				      ECRYPTFS_GLOBAL_ENCFN_USE_MOUNT_FNEK;
+			break;
+		case opt_fn_cipher:
+			copy_opt(mcs->fn_cipher, ECRYPTFS_MAX_CIPHER_NAME,
+				 args[0].from);
+			fn_cipher_set = true;
+			break;
+		case opt_fn_cipher_key_bytes:
+			if (parse_num(&args[0], &mcs->fn_key_bytes))
+				pr_warn("ecryptfs: unrecognized option [%s]\n", p);
+			else
+				fn_key_bytes_set = true;
+			break;
+		case opt_unlink_sigs:
+			mcs->flags |= ECRYPTFS_UNLINK_SIGS;
+			break;
+		case opt_mount_auth_tok_only:
+			mcs->flags |= ECRYPTFS_GLOBAL_MOUNT_AUTH_TOK_ONLY;
+			break;
+		case opt_check_dev_ruid:
+			*check_ruid = true;
+			break;
+		default:
+			pr_warn("ecryptfs: unrecognized option [%s]\n", p);
+		}
+	}
+
+	if (!sig_set) {
+		pr_err("ecryptfs: You must supply at least one valid auth tok signature as a mount parameter\n");
+		return -EINVAL;
+	}
+	if (!cipher_set)
+		strscpy(mcs->cipher, "aes", sizeof(mcs->cipher));
+	if ((mcs->flags & ECRYPTFS_GLOBAL_ENCRYPT_FILENAMES) && !fn_cipher_set)
+		strscpy(mcs->fn_cipher, mcs->cipher, sizeof(mcs->fn_cipher));
+	if ((mcs->flags & ECRYPTFS_GLOBAL_ENCRYPT_FILENAMES) &&
+	    !fn_key_bytes_set)
+		mcs->fn_key_bytes = mcs->key_bytes;
+
+	if (!ecryptfs_cipher_code(mcs->cipher, mcs->key_bytes)) {
+		pr_err("ecryptfs: eCryptfs doesn't support cipher: %s\n",
+		       mcs->cipher);
+		return -EINVAL;
+	}
+	rc = ecryptfs_test_cipher(mcs->cipher, mcs->key_bytes);
+	if (rc) {
+		pr_err("ecryptfs: cannot initialize cipher [%s] with key size [%zu]; rc = [%d]\n",
+		       mcs->cipher, mcs->key_bytes, rc);
+		return -EINVAL;
+	}
+	if (mcs->flags & ECRYPTFS_GLOBAL_ENCRYPT_FILENAMES) {
+		rc = ecryptfs_test_cipher(mcs->fn_cipher, mcs->fn_key_bytes);
+		if (rc) {
+			pr_err("ecryptfs: cannot initialize filename cipher [%s] with key size [%zu]; rc = [%d]\n",
+			       mcs->fn_cipher, mcs->fn_key_bytes, rc);
+			return -EINVAL;
+		}
+	}
+	mcs->flags |= ECRYPTFS_MOUNT_CRYPT_STAT_INITIALIZED;
+	return 0;
+}
+
+static struct ecryptfs_sb_info *ecryptfs_alloc_sbi(void)
+{
+	struct ecryptfs_sb_info *sbi = kzalloc(sizeof(*sbi), GFP_KERNEL);
+
+	if (!sbi)
+		return NULL;
+	INIT_LIST_HEAD(&sbi->mcs.auth_toks);
+	mutex_init(&sbi->mcs.auth_toks_mutex);
+	return sbi;
+}
+
+static void ecryptfs_free_sbi(struct ecryptfs_sb_info *sbi)
+{
+	if (!sbi)
+		return;
+	ecryptfs_put_auth_toks(&sbi->mcs);
+	kfree_sensitive(sbi);
+}
 
 static struct dentry *ecryptfs_mount(struct file_system_type *fs_type,
 				     int flags, const char *dev_name,
 				     void *raw_data)
 {
-	return ERR_PTR(-EOPNOTSUPP);
+	struct ecryptfs_sb_info *sbi;
+	struct super_block *s;
+	struct path path;
+	struct inode *inode;
+	bool check_ruid;
+	const char *err = "Getting sb failed";
+	int rc;
+
+	if (!dev_name) {
+		rc = -EINVAL;
+		err = "Device name cannot be null";
+		goto out;
+	}
+	sbi = ecryptfs_alloc_sbi();
+	if (!sbi) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = ecryptfs_parse_options(sbi, raw_data, &check_ruid);
+	if (rc) {
+		err = "Error parsing options";
+		goto out_free;
+	}
+
+	s = sget(fs_type, NULL, set_anon_super, flags, NULL);
+	if (IS_ERR(s)) {
+		rc = PTR_ERR(s);
+		goto out_free;
+	}
+	rc = super_setup_bdi(s);
+	if (rc)
+		goto out_super;
+	s->s_fs_info = sbi;
+	sbi = NULL;
+	s->s_op = &ecryptfs_sops;
+	s->s_xattr = ecryptfs_xattr_handlers;
+	s->s_d_op = &ecryptfs_dops;
+
+	err = "Reading sb failed";
+	rc = kern_path(dev_name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &path);
+	if (rc)
+		goto out_super;
+	if (path.dentry->d_sb->s_type == &ecryptfs_fs_type) {
+		rc = -EINVAL;
+		pr_err("ecryptfs: Mount on filesystem of type eCryptfs explicitly disallowed due to known incompatibilities\n");
+		goto out_path;
+	}
+	if (is_idmapped_mnt(path.mnt)) {
+		rc = -EINVAL;
+		pr_err("ecryptfs: Mounting on idmapped mounts currently disallowed\n");
+		goto out_path;
+	}
+	if (check_ruid &&
+	    !uid_eq(d_inode(path.dentry)->i_uid, current_uid())) {
+		rc = -EPERM;
+		pr_err("ecryptfs: Mount of device (uid: %d) not owned by requested user (uid: %d)\n",
+		       i_uid_read(d_inode(path.dentry)),
+		       from_kuid(&init_user_ns, current_uid()));
+		goto out_path;
+	}
+
+	ecryptfs_sb(s)->lower_sb = path.dentry->d_sb;
+	/* Read-only lower or ciphertext view: read-only upper. */
+	if (sb_rdonly(path.dentry->d_sb) ||
+	    (ecryptfs_mcs(s)->flags & ECRYPTFS_ENCRYPTED_VIEW_ENABLED))
+		s->s_flags |= SB_RDONLY;
+	s->s_flags |= path.dentry->d_sb->s_flags & SB_POSIXACL;
+	s->s_maxbytes = path.dentry->d_sb->s_maxbytes;
+	s->s_blocksize = path.dentry->d_sb->s_blocksize;
+	s->s_magic = ECRYPTFS_SUPER_MAGIC;
+	s->s_stack_depth = path.dentry->d_sb->s_stack_depth + 1;
+	rc = -EINVAL;
+	if (s->s_stack_depth > FILESYSTEM_MAX_STACK_DEPTH) {
+		pr_err("ecryptfs: maximum fs stacking depth exceeded\n");
+		goto out_path;
+	}
+
+	inode = ecryptfs_get_inode(d_inode(path.dentry), s);
+	rc = PTR_ERR(inode);
+	if (IS_ERR(inode))
+		goto out_path;
+	s->s_root = d_make_root(inode);
+	if (!s->s_root) {
+		rc = -ENOMEM;
+		goto out_path;
+	}
+	rc = ecryptfs_init_dentry_info(s->s_root, &path);
+	path_put(&path);
+	if (rc)
+		goto out_super;
+	s->s_flags |= SB_ACTIVE;
+	return dget(s->s_root);
+
+out_path:
+	path_put(&path);
+out_super:
+	deactivate_locked_super(s);
+out_free:
+	ecryptfs_free_sbi(sbi);
+out:
+	pr_err("ecryptfs: %s; rc = [%d]\n", err, rc);
+	return ERR_PTR(rc);
 }
 
-static struct file_system_type ecryptfs_fs_type = {
+static void ecryptfs_kill_block_super(struct super_block *sb)
+{
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
+
+	kill_anon_super(sb);
+	ecryptfs_free_sbi(sbi);
+}
+
+struct file_system_type ecryptfs_fs_type = {
 	.owner = THIS_MODULE,
 	.name = "ecryptfs",
 	.mount = ecryptfs_mount,
-	.kill_sb = kill_anon_super,
+	.kill_sb = ecryptfs_kill_block_super,
 	.fs_flags = 0,
 };
 MODULE_ALIAS_FS("ecryptfs");
@@ -48,33 +372,64 @@ static const struct attribute_group ecryptfs_attr_group = {
 
 static struct kobject *ecryptfs_kobj;
 
+static void inode_info_init_once(void *vptr)
+{
+	struct ecryptfs_inode_info *ei = vptr;
+
+	inode_init_once(&ei->vfs_inode);
+}
+
 static int __init ecryptfs_init(void)
 {
 	int rc;
 
-	ecryptfs_kobj = kobject_create_and_add("ecryptfs", fs_kobj);
-	if (!ecryptfs_kobj)
+	if (PAGE_SIZE < ECRYPTFS_DATA_EXTENT_SIZE)
+		return -EINVAL;
+	if (ecryptfs_number_of_users > 32768) {
+		pr_warn("ecryptfs: ecryptfs_number_of_users capped at 32768\n");
+		ecryptfs_number_of_users = 32768;
+	}
+	ecryptfs_inode_cachep = kmem_cache_create("ecryptfs_inode_cache",
+						  sizeof(struct ecryptfs_inode_info),
+						  0, SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT,
+						  inode_info_init_once);
+	if (!ecryptfs_inode_cachep)
 		return -ENOMEM;
+	ecryptfs_kobj = kobject_create_and_add("ecryptfs", fs_kobj);
+	if (!ecryptfs_kobj) {
+		rc = -ENOMEM;
+		goto out_cache;
+	}
 	rc = sysfs_create_group(ecryptfs_kobj, &ecryptfs_attr_group);
 	if (rc)
 		goto out_put;
-	rc = register_filesystem(&ecryptfs_fs_type);
+	rc = ecryptfs_crypto_init();
 	if (rc)
 		goto out_group;
+	rc = register_filesystem(&ecryptfs_fs_type);
+	if (rc)
+		goto out_crypto;
 	return 0;
 
+out_crypto:
+	ecryptfs_crypto_exit();
 out_group:
 	sysfs_remove_group(ecryptfs_kobj, &ecryptfs_attr_group);
 out_put:
 	kobject_put(ecryptfs_kobj);
+out_cache:
+	kmem_cache_destroy(ecryptfs_inode_cachep);
 	return rc;
 }
 
 static void __exit ecryptfs_exit(void)
 {
 	unregister_filesystem(&ecryptfs_fs_type);
+	ecryptfs_crypto_exit();
 	sysfs_remove_group(ecryptfs_kobj, &ecryptfs_attr_group);
 	kobject_put(ecryptfs_kobj);
+	rcu_barrier();
+	kmem_cache_destroy(ecryptfs_inode_cachep);
 }
 
 module_init(ecryptfs_init);

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eCryptfs: data-extent encryption (cbc, per-extent IVs), the per-inode
+ * cipher, and the module-wide ecb() cache used for key wrapping and
+ * filenames.
+ */
+
+#include <linux/slab.h>
+#include <linux/scatterlist.h>
+#include <linux/random.h>
+#include <linux/mm.h>
+#include <crypto/hash.h>
+#include <crypto/skcipher.h>
+
+#include "ecryptfs_kernel.h"
+
+/* One md5 shash for the whole module: digests use on-stack descriptors. */
+static struct crypto_shash *ecryptfs_md5;
+
+struct ecryptfs_ecb_entry {
+	struct list_head list;
+	char name[ECRYPTFS_MAX_CIPHER_NAME + 1];
+	struct crypto_skcipher *tfm;
+	struct mutex mutex;
+};
+
+static LIST_HEAD(ecb_cache);
+static DEFINE_MUTEX(ecb_cache_mutex);
+
+/**
+ * ecryptfs_crypto_init() - allocate the module-wide crypto objects
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_crypto_init(void)
+{
+	ecryptfs_md5 = crypto_alloc_shash("md5", 0, 0);
+	if (IS_ERR(ecryptfs_md5)) {
+		int rc = PTR_ERR(ecryptfs_md5);
+
+		ecryptfs_md5 = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+/**
+ * ecryptfs_crypto_exit() - free the md5 handle and the ecb() cache
+ */
+void ecryptfs_crypto_exit(void)
+{
+	struct ecryptfs_ecb_entry *e, *tmp;
+
+	list_for_each_entry_safe(e, tmp, &ecb_cache, list) {
+		list_del(&e->list);
+		crypto_free_skcipher(e->tfm);
+		kfree(e);
+	}
+	crypto_free_shash(ecryptfs_md5);
+}
+
+static int ecryptfs_md5_digest(const u8 *data, unsigned int len, u8 *out)
+{
+	return crypto_shash_tfm_digest(ecryptfs_md5, data, len, out);
+}
+
+/* Find or create the cache entry for ecb(@name). */
+static struct ecryptfs_ecb_entry *ecb_entry(const char *name)
+{
+	struct ecryptfs_ecb_entry *e;
+	char full[CRYPTO_MAX_ALG_NAME];
+
+	mutex_lock(&ecb_cache_mutex);
+	list_for_each_entry(e, &ecb_cache, list) {
+		if (!strcmp(e->name, name))
+			goto out;
+	}
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e) {
+		e = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	snprintf(full, sizeof(full), "ecb(%s)", name);
+	e->tfm = crypto_alloc_skcipher(full, 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(e->tfm)) {
+		int rc = PTR_ERR(e->tfm);
+
+		kfree(e);
+		e = ERR_PTR(rc);
+		goto out;
+	}
+	crypto_skcipher_set_flags(e->tfm, CRYPTO_TFM_REQ_FORBID_WEAK_KEYS);
+	strscpy(e->name, name, sizeof(e->name));
+	mutex_init(&e->mutex);
+	list_add(&e->list, &ecb_cache);
+out:
+	mutex_unlock(&ecb_cache_mutex);
+	return e;
+}
+
+int ecryptfs_ecb_crypt(const char *cipher_name, const u8 *key, size_t key_size,
+		       u8 *buf, size_t len, bool encrypt)
+{
+	struct ecryptfs_ecb_entry *e;
+	struct skcipher_request *req;
+	struct scatterlist sg;
+	u8 *bounce;
+	int rc;
+
+	if (!len)
+		return 0;
+	e = ecb_entry(cipher_name);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	if (len % crypto_skcipher_blocksize(e->tfm))
+		return -EINVAL;
+	/* The caller's buffer may be on a vmapped stack: bounce it. */
+	bounce = kmemdup(buf, len, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	mutex_lock(&e->mutex);
+	rc = crypto_skcipher_setkey(e->tfm, key, key_size);
+	if (rc)
+		goto out_unlock;
+	req = skcipher_request_alloc(e->tfm, GFP_KERNEL);
+	if (!req) {
+		rc = -ENOMEM;
+		goto out_unlock;
+	}
+	sg_init_one(&sg, bounce, len);
+	skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, len, NULL);
+	rc = encrypt ? crypto_skcipher_encrypt(req) :
+		       crypto_skcipher_decrypt(req);
+	skcipher_request_free(req);
+	if (!rc)
+		memcpy(buf, bounce, len);
+out_unlock:
+	mutex_unlock(&e->mutex);
+	kfree_sensitive(bounce);
+	return rc;
+}
+
+/**
+ * ecryptfs_test_cipher() - check that @cipher_name works with @key_bytes
+ * @cipher_name: kernel cipher name
+ * @key_bytes: key size (0: the cipher's maximum)
+ *
+ * Sets a random key on ecb(@cipher_name) as the reference does at mount.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_test_cipher(const char *cipher_name, size_t key_bytes)
+{
+	struct ecryptfs_ecb_entry *e;
+	u8 *key;
+	int rc;
+
+	e = ecb_entry(cipher_name);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	if (!key_bytes)
+		key_bytes = crypto_skcipher_max_keysize(e->tfm);
+	if (key_bytes > ECRYPTFS_MAX_KEY_BYTES)
+		return -EINVAL;
+	key = kmalloc(key_bytes, GFP_KERNEL);
+	if (!key)
+		return -ENOMEM;
+	get_random_bytes(key, key_bytes);
+	mutex_lock(&e->mutex);
+	rc = crypto_skcipher_setkey(e->tfm, key, key_bytes);
+	mutex_unlock(&e->mutex);
+	kfree_sensitive(key);
+	return rc;
+}
+
+/**
+ * ecryptfs_init_crypt_stat() - initialise a per-inode crypt stat
+ * @cs: the crypt stat
+ */
+void ecryptfs_init_crypt_stat(struct ecryptfs_crypt_stat *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+	INIT_LIST_HEAD(&cs->key_sigs);
+	mutex_init(&cs->cs_mutex);
+	cs->metadata_size = ECRYPTFS_MIN_HEADER_SIZE;
+	cs->flags = ECRYPTFS_STRUCT_INITIALIZED;
+}
+
+/**
+ * ecryptfs_destroy_crypt_stat() - free and wipe a per-inode crypt stat
+ * @cs: the crypt stat
+ */
+void ecryptfs_destroy_crypt_stat(struct ecryptfs_crypt_stat *cs)
+{
+	struct ecryptfs_key_sig *ks, *tmp;
+
+	crypto_free_skcipher(cs->tfm);
+	cs->tfm = NULL;
+	list_for_each_entry_safe(ks, tmp, &cs->key_sigs, list) {
+		list_del(&ks->list);
+		kfree(ks);
+	}
+	memzero_explicit(cs->key, sizeof(cs->key));
+	memzero_explicit(cs->root_iv, sizeof(cs->root_iv));
+	cs->flags &= ~(ECRYPTFS_KEY_VALID | ECRYPTFS_KEY_SET);
+}
+
+/**
+ * ecryptfs_set_file_key() - derive the root IV and key the cbc cipher
+ * @cs: crypt stat with cipher, key and key_size filled in; cs_mutex held
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_set_file_key(struct ecryptfs_crypt_stat *cs)
+{
+	char full[CRYPTO_MAX_ALG_NAME];
+	u8 digest[16];
+	struct crypto_skcipher *tfm;
+	int rc;
+
+	rc = ecryptfs_md5_digest(cs->key, cs->key_size, digest);
+	if (rc)
+		return rc;
+	memcpy(cs->root_iv, digest, ECRYPTFS_IV_BYTES);
+	memzero_explicit(digest, sizeof(digest));
+
+	snprintf(full, sizeof(full), "cbc(%s)", cs->cipher);
+	tfm = crypto_alloc_skcipher(full, 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	crypto_skcipher_set_flags(tfm, CRYPTO_TFM_REQ_FORBID_WEAK_KEYS);
+	rc = crypto_skcipher_setkey(tfm, cs->key, cs->key_size);
+	if (rc) {
+		crypto_free_skcipher(tfm);
+		return rc;
+	}
+	crypto_free_skcipher(cs->tfm);
+	cs->tfm = tfm;
+	cs->flags |= ECRYPTFS_KEY_SET | ECRYPTFS_KEY_VALID;
+	return 0;
+}
+
+static int ecryptfs_extent_iv(struct ecryptfs_crypt_stat *cs, u64 extent,
+			      u8 *iv)
+{
+	u8 in[2 * ECRYPTFS_IV_BYTES];
+	u8 digest[16];
+	int rc;
+
+	ecryptfs_extent_iv_input(cs->root_iv, extent, in);
+	rc = ecryptfs_md5_digest(in, sizeof(in), digest);
+	memcpy(iv, digest, ECRYPTFS_IV_BYTES);
+	memzero_explicit(in, sizeof(in));
+	return rc;
+}
+
+/**
+ * ecryptfs_crypt_extents() - en/decrypt a run of extents of one page
+ * @cs: the file's crypt stat (key set)
+ * @dst: destination page (may equal @src)
+ * @src: source page
+ * @offset: byte offset in the pages of the first extent (extent aligned)
+ * @len: bytes (a multiple of the extent size)
+ * @first_extent: extent number of the extent at @offset
+ * @encrypt: true to encrypt
+ *
+ * This is the one place data extents are transformed; a caller that wants
+ * to batch more extents per request only changes this function.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
+			   struct page *src, unsigned int offset,
+			   unsigned int len, pgoff_t first_extent,
+			   bool encrypt)
+{
+	struct skcipher_request *req;
+	struct scatterlist src_sg, dst_sg;
+	DECLARE_CRYPTO_WAIT(wait);
+	u8 iv[ECRYPTFS_IV_BYTES];
+	unsigned int done;
+	int rc = 0;
+
+	if (!cs->tfm || !(cs->flags & ECRYPTFS_KEY_SET))
+		return -EINVAL;
+	req = skcipher_request_alloc(cs->tfm, GFP_NOFS);
+	if (!req)
+		return -ENOMEM;
+	for (done = 0; done < len; done += ECRYPTFS_DATA_EXTENT_SIZE) {
+		rc = ecryptfs_extent_iv(cs, first_extent +
+					done / ECRYPTFS_DATA_EXTENT_SIZE, iv);
+		if (rc)
+			break;
+		sg_init_table(&src_sg, 1);
+		sg_init_table(&dst_sg, 1);
+		sg_set_page(&src_sg, src, ECRYPTFS_DATA_EXTENT_SIZE,
+			    offset + done);
+		sg_set_page(&dst_sg, dst, ECRYPTFS_DATA_EXTENT_SIZE,
+			    offset + done);
+		skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+					      CRYPTO_TFM_REQ_MAY_SLEEP,
+					      crypto_req_done, &wait);
+		skcipher_request_set_crypt(req, &src_sg, &dst_sg,
+					   ECRYPTFS_DATA_EXTENT_SIZE, iv);
+		rc = crypto_wait_req(encrypt ? crypto_skcipher_encrypt(req) :
+					       crypto_skcipher_decrypt(req),
+				     &wait);
+		if (rc)
+			break;
+	}
+	skcipher_request_free(req);
+	memzero_explicit(iv, sizeof(iv));
+	return rc;
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eCryptfs: dentry operations and the per-dentry lower path.
+ */
+
+#include <linux/slab.h>
+#include <linux/namei.h>
+#include <linux/mount.h>
+#include <linux/fs_stack.h>
+
+#include "ecryptfs_kernel.h"
+
+
+/**
+ * ecryptfs_init_dentry_info() - attach the lower path to an upper dentry
+ * @dentry: upper dentry (no info yet)
+ * @lower: the lower path; references are taken
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ecryptfs_init_dentry_info(struct dentry *dentry, const struct path *lower)
+{
+	struct ecryptfs_dentry_info *info;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	info->lower_path = *lower;
+	path_get(&info->lower_path);
+	dentry->d_fsdata = info;
+	return 0;
+}
+
+static int ecryptfs_d_revalidate(struct dentry *dentry, unsigned int flags)
+{
+	struct dentry *lower_dentry;
+	int rc = 1;
+
+	if (flags & LOOKUP_RCU)
+		return -ECHILD;
+	if (!dentry->d_fsdata)
+		return 1;
+	lower_dentry = ecryptfs_dentry_to_lower(dentry);
+	if (lower_dentry->d_flags & DCACHE_OP_REVALIDATE)
+		rc = lower_dentry->d_op->d_revalidate(lower_dentry, flags);
+	if (d_really_is_positive(dentry)) {
+		struct inode *inode = d_inode(dentry);
+
+		fsstack_copy_attr_all(inode, ecryptfs_inode_to_lower(inode));
+		if (!inode->i_nlink)
+			return 0;
+	}
+	return rc;
+}
+
+static void ecryptfs_free_dentry_info(struct rcu_head *head)
+{
+	struct ecryptfs_dentry_info *info =
+		container_of(head, struct ecryptfs_dentry_info, rcu);
+
+	kfree(info);
+}
+
+static void ecryptfs_d_release(struct dentry *dentry)
+{
+	struct ecryptfs_dentry_info *info = dentry->d_fsdata;
+
+	if (info) {
+		path_put(&info->lower_path);
+		call_rcu(&info->rcu, ecryptfs_free_dentry_info);
+	}
+}
+
+const struct dentry_operations ecryptfs_dops = {
+	.d_revalidate = ecryptfs_d_revalidate,
+	.d_release = ecryptfs_d_release,
+};

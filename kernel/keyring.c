@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eCryptfs: auth-token lookup and validation (spec §4).
+ */
+
+#include <linux/slab.h>
+#include <linux/key.h>
+#include <linux/cred.h>
+#include <keys/user-type.h>
+
+#include "ecryptfs_kernel.h"
+
+static int request_key_err(long err)
+{
+	switch (err) {
+	case -ENOKEY:
+		return -ENOENT;
+	case -EKEYEXPIRED:
+		return -ETIME;
+	case -EKEYREVOKED:
+		return -EINVAL;
+	default:
+		return (int)err;
+	}
+}
+
+/* Payload checks; key->sem held for read. */
+static int validate_payload(struct key *key, const u8 **data_out)
+{
+	const struct user_key_payload *ukp;
+	const u8 *data;
+	u16 version, type;
+
+	if (key->type != &key_type_user)
+		return -EINVAL;
+	ukp = user_key_payload_locked(key);
+	if (!ukp)
+		return -EKEYREVOKED;
+	if (ukp->datalen < ECRYPTFS_AUTH_TOK_BYTES)
+		return -EINVAL;
+	data = ukp->data;
+	memcpy(&version, data + ECRYPTFS_TOK_VERSION_OFF, 2);
+	memcpy(&type, data + ECRYPTFS_TOK_TYPE_OFF, 2);
+	if (version != ECRYPTFS_TOK_VERSION) {
+		pr_err("ecryptfs: auth token data structure version mismatch; expected major 0 minor 4, got major %u minor %u\n",
+		       version >> 8, version & 0xff);
+		return -EINVAL;
+	}
+	if (type != ECRYPTFS_TOK_TYPE_PASSWORD &&
+	    type != ECRYPTFS_TOK_TYPE_PRIVATE)
+		return -EINVAL;
+	if (data_out)
+		*data_out = data;
+	return 0;
+}
+
+/* request_key in the caller's keyrings and validate it. */
+static struct key *lookup_key(const char *sig)
+{
+	struct key *key;
+	int rc;
+
+	key = request_key(&key_type_user, sig, NULL);
+	if (IS_ERR(key)) {
+		pr_err("ecryptfs: Could not find key with description: [%s]\n",
+		       sig);
+		return ERR_PTR(request_key_err(PTR_ERR(key)));
+	}
+	down_read(&key->sem);
+	rc = validate_payload(key, NULL);
+	up_read(&key->sem);
+	if (rc) {
+		key_put(key);
+		return ERR_PTR(request_key_err(rc));
+	}
+	return key;
+}
+
+/**
+ * ecryptfs_add_global_auth_tok() - look up a mount-option key and record it
+ * @mcs: the mount
+ * @sig: 16 hex chars
+ * @flags: ECRYPTFS_AUTH_TOK_FNEK or 0
+ *
+ * The entry is prepended (the list is in reverse option order, as the
+ * reference shows it in /proc/mounts).
+ *
+ * Return: 0, -ENOENT (no key), -ETIME (expired), -EINVAL, -ENOMEM.
+ */
+int ecryptfs_add_global_auth_tok(struct ecryptfs_mount_crypt_stat *mcs,
+				 const char *sig, u32 flags)
+{
+	struct ecryptfs_global_auth_tok *tok;
+	struct key *key;
+
+	key = lookup_key(sig);
+	if (IS_ERR(key)) {
+		pr_err("ecryptfs: Could not find valid key in user session keyring for sig specified in mount option: [%s]\n",
+		       sig);
+		return PTR_ERR(key);
+	}
+	tok = kzalloc(sizeof(*tok), GFP_KERNEL);
+	if (!tok) {
+		key_put(key);
+		return -ENOMEM;
+	}
+	strscpy(tok->sig, sig, sizeof(tok->sig));
+	tok->flags = flags;
+	tok->key = key;
+	mutex_lock(&mcs->auth_toks_mutex);
+	list_add(&tok->list, &mcs->auth_toks);
+	mutex_unlock(&mcs->auth_toks_mutex);
+	return 0;
+}
+
+/* Copy KEK and salt of a validated password token; key->sem held. */
+static int copy_kek(struct key *key, u8 *kek, u8 *salt)
+{
+	const u8 *data;
+	u16 type;
+	int rc;
+
+	rc = validate_payload(key, &data);
+	if (rc)
+		return rc;
+	memcpy(&type, data + ECRYPTFS_TOK_TYPE_OFF, 2);
+	if (type != ECRYPTFS_TOK_TYPE_PASSWORD)
+		return -EINVAL;
+	memcpy(kek, data + ECRYPTFS_TOK_KEK_OFF, ECRYPTFS_TOK_KEK_BYTES);
+	if (salt)
+		memcpy(salt, data + ECRYPTFS_TOK_SALT_OFF, ECRYPTFS_SALT_BYTES);
+	return 0;
+}
+
+/**
+ * ecryptfs_get_passphrase_tok() - KEK and salt of the token named @sig
+ * @mcs: the mount
+ * @sig: 16 hex chars
+ * @kek: 64 bytes out
+ * @salt: 8 bytes out, or NULL
+ *
+ * Return: as ecryptfs_find_passphrase_kek().
+ */
+int ecryptfs_get_passphrase_tok(struct ecryptfs_mount_crypt_stat *mcs,
+				const char *sig, u8 *kek, u8 *salt)
+{
+	struct ecryptfs_global_auth_tok *tok;
+	struct key *key = NULL;
+	int rc = -ENOENT;
+
+	mutex_lock(&mcs->auth_toks_mutex);
+	list_for_each_entry(tok, &mcs->auth_toks, list) {
+		if (strcmp(tok->sig, sig))
+			continue;
+		if (tok->flags & ECRYPTFS_AUTH_TOK_INVALID) {
+			rc = -EINVAL;
+			goto out_unlock;
+		}
+		rc = key_validate(tok->key);
+		if (rc) {
+			if (rc != -EKEYEXPIRED)
+				tok->flags |= ECRYPTFS_AUTH_TOK_INVALID;
+			rc = rc == -EKEYEXPIRED ? rc : -EINVAL;
+			goto out_unlock;
+		}
+		down_read(&tok->key->sem);
+		rc = copy_kek(tok->key, kek, salt);
+		up_read(&tok->key->sem);
+		if (rc) {
+			tok->flags |= ECRYPTFS_AUTH_TOK_INVALID;
+			rc = -EINVAL;
+		}
+		goto out_unlock;
+	}
+	mutex_unlock(&mcs->auth_toks_mutex);
+
+	if (mcs->flags & ECRYPTFS_GLOBAL_MOUNT_AUTH_TOK_ONLY)
+		return -EINVAL;
+	key = lookup_key(sig);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+	down_read(&key->sem);
+	rc = copy_kek(key, kek, salt);
+	up_read(&key->sem);
+	key_put(key);
+	return rc ? -EINVAL : 0;
+
+out_unlock:
+	mutex_unlock(&mcs->auth_toks_mutex);
+	return rc;
+}
+
+int ecryptfs_find_passphrase_kek(struct ecryptfs_mount_crypt_stat *mcs,
+				 const char *sig, u8 *kek)
+{
+	return ecryptfs_get_passphrase_tok(mcs, sig, kek, NULL);
+}

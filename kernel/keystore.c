@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eCryptfs: reading and writing the lower-file header (spec §2.1-2.5,
+ * §2.9, §2.10); the FEK is wrapped/unwrapped through tag 3/11 packets.
+ * The byte layout itself is in include/ecryptfs/header.c.
+ */
+
+#include <linux/slab.h>
+#include <linux/random.h>
+#include <linux/xattr.h>
+#include <linux/fs_stack.h>
+
+#include "ecryptfs_kernel.h"
+
+static const u32 ecryptfs_mcs_flag_mask = ECRYPTFS_METADATA_IN_XATTR |
+	ECRYPTFS_VIEW_AS_ENCRYPTED | ECRYPTFS_ENCRYPT_FILENAMES |
+	ECRYPTFS_ENCFN_USE_MOUNT_FNEK;
+
+/* Mount flags that new or read files inherit. */
+static u32 inherited_flags(struct ecryptfs_mount_crypt_stat *mcs)
+{
+	u32 f = 0;
+
+	if (mcs->flags & ECRYPTFS_XATTR_METADATA_ENABLED)
+		f |= ECRYPTFS_METADATA_IN_XATTR;
+	if (mcs->flags & ECRYPTFS_ENCRYPTED_VIEW_ENABLED)
+		f |= ECRYPTFS_VIEW_AS_ENCRYPTED;
+	if (mcs->flags & ECRYPTFS_GLOBAL_ENCRYPT_FILENAMES)
+		f |= ECRYPTFS_ENCRYPT_FILENAMES;
+	if (mcs->flags & ECRYPTFS_GLOBAL_ENCFN_USE_MOUNT_FNEK)
+		f |= ECRYPTFS_ENCFN_USE_MOUNT_FNEK;
+	return f;
+}
+
+/* Size of the EFEK for a FEK of @key_size bytes of @cipher. */
+static size_t efek_size(const char *cipher, size_t key_size)
+{
+	if (!strcmp(cipher, "aes") && key_size == 24)
+		return 32;
+	return key_size;
+}
+
+/**
+ * ecryptfs_new_file_context() - fresh FEK and settings for a new file
+ * @inode: the upper inode; its cs_mutex is held
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_new_file_context(struct inode *inode)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
+	struct ecryptfs_global_auth_tok *tok;
+	struct ecryptfs_key_sig *ks;
+
+	ecryptfs_destroy_crypt_stat(cs);
+	cs->flags &= ~ecryptfs_mcs_flag_mask;
+	cs->flags |= inherited_flags(mcs) | ECRYPTFS_ENCRYPTED |
+		     ECRYPTFS_POLICY_APPLIED;
+	cs->flags &= ~ECRYPTFS_VIEW_AS_ENCRYPTED;
+	strscpy(cs->cipher, mcs->cipher, sizeof(cs->cipher));
+	cs->key_size = mcs->key_bytes ? mcs->key_bytes : 16;
+	if (cs->key_size > ECRYPTFS_MAX_KEY_BYTES)
+		return -EINVAL;
+	cs->metadata_size = ECRYPTFS_MIN_HEADER_SIZE;
+	get_random_bytes(cs->key, cs->key_size);
+
+	/* The file's signatures in mount-option order (list is reversed). */
+	mutex_lock(&mcs->auth_toks_mutex);
+	list_for_each_entry_reverse(tok, &mcs->auth_toks, list) {
+		if (tok->flags & ECRYPTFS_AUTH_TOK_FNEK)
+			continue;
+		ks = kzalloc(sizeof(*ks), GFP_KERNEL);
+		if (!ks) {
+			mutex_unlock(&mcs->auth_toks_mutex);
+			return -ENOMEM;
+		}
+		strscpy(ks->sig, tok->sig, sizeof(ks->sig));
+		list_add_tail(&ks->list, &cs->key_sigs);
+	}
+	mutex_unlock(&mcs->auth_toks_mutex);
+	return ecryptfs_set_file_key(cs);
+}
+
+/* Build the header of @inode into @buf (@len bytes); returns its length. */
+static int build_header(struct inode *inode, u8 *buf, size_t len)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
+	struct ecryptfs_key_sig *ks;
+	size_t pos, n = efek_size(cs->cipher, cs->key_size);
+	u8 kek[ECRYPTFS_TOK_KEK_BYTES], salt[ECRYPTFS_SALT_BYTES];
+	u8 efek[ECRYPTFS_MAX_KEY_BYTES], sig[ECRYPTFS_SIG_BYTES];
+	u32 marker, flags = ECRYPTFS_HDR_FLAG_ENCRYPTED;
+	u8 code;
+	int rc = 0;
+
+	code = ecryptfs_cipher_code(cs->cipher, cs->key_size);
+	if (!code || n > sizeof(efek))
+		return -EINVAL;
+	if (cs->flags & ECRYPTFS_METADATA_IN_XATTR)
+		flags |= ECRYPTFS_HDR_FLAG_METADATA_IN_XATTR;
+	if (cs->flags & ECRYPTFS_ENCRYPT_FILENAMES)
+		flags |= ECRYPTFS_HDR_FLAG_ENCRYPT_FILENAMES;
+	get_random_bytes(&marker, sizeof(marker));
+	memset(buf, 0, len);
+	pos = ecryptfs_hdr_write_fixed(buf, i_size_read(inode), marker, flags,
+				       cs->metadata_size);
+	list_for_each_entry(ks, &cs->key_sigs, list) {
+		rc = ecryptfs_sig_from_hex(ks->sig, sig);
+		if (rc)
+			break;
+		rc = ecryptfs_get_passphrase_tok(mcs, ks->sig, kek, salt);
+		if (rc) {
+			ecryptfs_err_rl(inode, "no usable key for sig [%s]; rc = [%d]\n",
+					ks->sig, rc);
+			rc = -EINVAL;
+			break;
+		}
+		memset(efek, 0, sizeof(efek));
+		memcpy(efek, cs->key, cs->key_size);
+		rc = ecryptfs_ecb_crypt(cs->cipher, kek, cs->key_size, efek, n,
+					true);
+		if (rc)
+			break;
+		rc = ecryptfs_hdr_write_tag3(buf, len, &pos, code, salt, efek,
+					     n, sig);
+		if (rc)
+			break;
+	}
+	memzero_explicit(kek, sizeof(kek));
+	memzero_explicit(efek, sizeof(efek));
+	if (rc)
+		return rc;
+	if (list_empty(&cs->key_sigs))
+		return -EINVAL;
+	rc = ecryptfs_hdr_write_end(buf, len, &pos);
+	return rc ? rc : (int)pos;
+}
+
+static int write_xattr(struct dentry *lower_dentry, const u8 *buf, size_t size)
+{
+	struct inode *lower_inode = d_inode(lower_dentry);
+	int rc;
+
+	if (!(lower_inode->i_opflags & IOP_XATTR))
+		return -EOPNOTSUPP;
+	inode_lock(lower_inode);
+	rc = __vfs_setxattr(ECRYPTFS_NOP_IDMAP, lower_dentry, lower_inode,
+			    ECRYPTFS_XATTR_NAME, buf, size, 0);
+	inode_unlock(lower_inode);
+	return rc;
+}
+
+/**
+ * ecryptfs_write_metadata() - write the header of a new file
+ * @dentry: upper dentry
+ * @inode: upper inode; cs_mutex held, the lower file is open
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_write_metadata(struct dentry *dentry, struct inode *inode)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct file *lower = ecryptfs_inode_to_private(inode)->lower_file;
+	size_t len = cs->metadata_size;
+	loff_t off = 0;
+	u8 *buf;
+	int rc;
+
+	buf = kzalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	rc = build_header(inode, buf, len);
+	if (rc < 0)
+		goto out;
+	if (cs->flags & ECRYPTFS_METADATA_IN_XATTR) {
+		rc = write_xattr(ecryptfs_dentry_to_lower(dentry), buf, rc);
+	} else {
+		ssize_t w;
+
+		if (!lower) {
+			rc = -EIO;
+			goto out;
+		}
+		w = kernel_write(lower, buf, len, &off);
+		rc = w < 0 ? (int)w : (w == len ? 0 : -EIO);
+	}
+out:
+	kfree(buf);
+	if (rc)
+		ecryptfs_err_rl(inode, "error writing the header; rc = [%d]\n",
+				rc);
+	return rc;
+}
+
+/**
+ * ecryptfs_read_xattr_header() - read the user.ecryptfs xattr of a lower file
+ * @lower_dentry: lower dentry
+ * @lower_inode: its inode
+ * @buf: destination
+ * @size: size of @buf
+ *
+ * Return: the length read or a negative errno.
+ */
+int ecryptfs_read_xattr_header(struct dentry *lower_dentry,
+			       struct inode *lower_inode, u8 *buf, size_t size)
+{
+	ssize_t rc;
+
+	if (!(lower_inode->i_opflags & IOP_XATTR))
+		return -EOPNOTSUPP;
+	inode_lock(lower_inode);
+	rc = __vfs_getxattr(lower_dentry, lower_inode, ECRYPTFS_XATTR_NAME,
+			    buf, size);
+	inode_unlock(lower_inode);
+	return rc;
+}
+
+/* Decode fixed fields into the crypt stat. */
+static void apply_header(struct ecryptfs_crypt_stat *cs,
+			 const struct ecryptfs_hdr *h)
+{
+	cs->metadata_size = h->metadata_size;
+	if (h->flags & ECRYPTFS_HDR_FLAG_ENCRYPTED)
+		cs->flags |= ECRYPTFS_ENCRYPTED;
+	else
+		cs->flags &= ~ECRYPTFS_ENCRYPTED;
+	if (h->flags & ECRYPTFS_HDR_FLAG_METADATA_IN_XATTR)
+		cs->flags |= ECRYPTFS_METADATA_IN_XATTR;
+	else
+		cs->flags &= ~ECRYPTFS_METADATA_IN_XATTR;
+	if (h->flags & ECRYPTFS_HDR_FLAG_ENCRYPT_FILENAMES)
+		cs->flags |= ECRYPTFS_ENCRYPT_FILENAMES;
+	else
+		cs->flags &= ~ECRYPTFS_ENCRYPT_FILENAMES;
+}
+
+/* Set i_size from a header once (encrypted view: from the lower size). */
+static void init_i_size(struct inode *inode, u64 hdr_size)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
+	u64 size = hdr_size;
+
+	if (cs->flags & ECRYPTFS_I_SIZE_INITIALIZED)
+		return;
+	if (mcs->flags & ECRYPTFS_ENCRYPTED_VIEW_ENABLED) {
+		size = i_size_read(ecryptfs_inode_to_lower(inode));
+		if (cs->flags & ECRYPTFS_METADATA_IN_XATTR)
+			size += cs->metadata_size;
+	}
+	i_size_write(inode, size);
+	cs->flags |= ECRYPTFS_I_SIZE_INITIALIZED;
+}
+
+/* Find a usable key among the header's candidates and set the FEK. */
+static int unwrap_fek(struct inode *inode, const u8 *buf, size_t len,
+		      const struct ecryptfs_hdr *h)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
+	struct ecryptfs_hdr_key k;
+	size_t pos = h->packets_offset;
+	char sig[ECRYPTFS_SIG_HEX_BYTES + 1];
+	u8 kek[ECRYPTFS_TOK_KEK_BYTES];
+	u8 *efek;
+	int rc, found = 0;
+	bool any = false;
+
+	efek = kmalloc(ECRYPTFS_MAX_EFEK_BYTES, GFP_KERNEL);
+	if (!efek)
+		return -ENOMEM;
+	while ((rc = ecryptfs_hdr_next_key(buf, len, &pos, &k)) == 1) {
+		const char *name;
+
+		any = true;
+		if (k.tag != ECRYPTFS_TAG_3_PACKET)
+			continue;	/* public-key files need ecryptfsd */
+		name = ecryptfs_cipher_name(k.cipher_code);
+		ecryptfs_sig_to_hex(k.sig, sig);
+		if (ecryptfs_find_passphrase_kek(mcs, sig, kek))
+			continue;
+		memcpy(efek, k.efek, k.efek_len);
+		if (ecryptfs_ecb_crypt(name, kek, k.key_bytes, efek,
+				       k.efek_len, false))
+			continue;
+		strscpy(cs->cipher, name, sizeof(cs->cipher));
+		cs->key_size = k.key_bytes;
+		memcpy(cs->key, efek, k.key_bytes);
+		found = 1;
+		break;
+	}
+	memzero_explicit(kek, sizeof(kek));
+	memzero_explicit(efek, ECRYPTFS_MAX_EFEK_BYTES);
+	kfree(efek);
+	if (rc < 0)
+		return -EIO;
+	if (!any) {
+		ecryptfs_warn_rl(inode, "lower file appears to be a non-encrypted eCryptfs file\n");
+		return -EINVAL;
+	}
+	if (!found) {
+		ecryptfs_err_rl(inode, "could not find a usable authentication token\n");
+		return -EIO;
+	}
+	return ecryptfs_set_file_key(cs);
+}
+
+/**
+ * ecryptfs_read_metadata() - read the header and unwrap the FEK
+ * @dentry: upper dentry
+ * @inode: upper inode; cs_mutex held, the lower file open
+ *
+ * Return: 0 or a negative errno (the caller maps it to EIO).
+ */
+int ecryptfs_read_metadata(struct dentry *dentry, struct inode *inode)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
+	struct file *lower = ecryptfs_inode_to_private(inode)->lower_file;
+	struct ecryptfs_hdr h;
+	loff_t off = 0;
+	ssize_t n;
+	u8 *buf;
+	int rc;
+
+	cs->flags &= ~ecryptfs_mcs_flag_mask;
+	cs->flags |= inherited_flags(mcs);
+	buf = kzalloc(ECRYPTFS_XATTR_READ_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	rc = -EIO;
+	if (lower) {
+		n = kernel_read(lower, buf, ECRYPTFS_DATA_EXTENT_SIZE, &off);
+		if (n < 0)
+			rc = (int)n;
+		else
+			rc = ecryptfs_hdr_parse(buf, n, false, &h);
+		if (!rc) {
+			if (h.version > ECRYPTFS_FILE_VERSION)
+				rc = -EINVAL;
+		} else if (n > 20 && ecryptfs_hdr_marker_valid(buf, n) &&
+			   (buf[16] > ECRYPTFS_FILE_VERSION)) {
+			ecryptfs_warn_rl(inode, "file version is %u; only %u supported\n",
+					 buf[16], ECRYPTFS_FILE_VERSION);
+		}
+		if (!rc) {
+			apply_header(cs, &h);
+			cs->flags &= ~ECRYPTFS_METADATA_IN_XATTR;
+			init_i_size(inode, h.size);
+			rc = unwrap_fek(inode, buf, n, &h);
+			if (!rc)
+				goto out;
+		}
+	}
+
+	/* Second chance: the header in the user.ecryptfs xattr. */
+	memset(buf, 0, ECRYPTFS_XATTR_READ_MAX);
+	n = ecryptfs_read_xattr_header(ecryptfs_dentry_to_lower(dentry),
+				       ecryptfs_inode_to_lower(inode), buf,
+				       ECRYPTFS_XATTR_READ_MAX);
+	if (n < 0) {
+		rc = -EINVAL;
+		goto out;
+	}
+	rc = ecryptfs_hdr_parse(buf, n, true, &h);
+	if (rc)
+		goto out;
+	if (!(mcs->flags & ECRYPTFS_XATTR_METADATA_ENABLED)) {
+		ecryptfs_warn_rl(inode, "header in xattr, but the mount lacks ecryptfs_xattr_metadata\n");
+		rc = -EINVAL;
+		goto out;
+	}
+	apply_header(cs, &h);
+	cs->flags |= ECRYPTFS_METADATA_IN_XATTR;
+	init_i_size(inode, h.size);
+	rc = unwrap_fek(inode, buf, n, &h);
+out:
+	kfree(buf);
+	return rc;
+}
+
+/**
+ * ecryptfs_write_size_field() - rewrite bytes 0..7 of the header
+ * @inode: upper inode of an encrypted file with its lower file open
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_write_size_field(struct inode *inode)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct file *lower = ecryptfs_inode_to_private(inode)->lower_file;
+	u8 field[ECRYPTFS_SIZE_FIELD_BYTES];
+	loff_t off = 0;
+	ssize_t n;
+	u8 *buf;
+	int rc;
+
+	if (!(cs->flags & ECRYPTFS_ENCRYPTED))
+		return 0;
+	if (!lower)
+		return -EIO;
+	if (!(cs->flags & ECRYPTFS_METADATA_IN_XATTR)) {
+		ecryptfs_hdr_put_size(field, i_size_read(inode));
+		n = kernel_write(lower, field, sizeof(field), &off);
+		if (n < 0)
+			return (int)n;
+		return n == sizeof(field) ? 0 : -EIO;
+	}
+	buf = kzalloc(ECRYPTFS_XATTR_READ_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = ecryptfs_read_xattr_header(lower->f_path.dentry, file_inode(lower),
+				       buf, ECRYPTFS_XATTR_READ_MAX);
+	if (n < (ssize_t)ECRYPTFS_SIZE_FIELD_BYTES)
+		n = ECRYPTFS_SIZE_FIELD_BYTES;
+	ecryptfs_hdr_put_size(buf, i_size_read(inode));
+	rc = write_xattr(lower->f_path.dentry, buf, n);
+	kfree(buf);
+	return rc;
+}
+
+/**
+ * ecryptfs_probe_size() - set i_size from the header of a looked-up file
+ * @dentry: upper dentry
+ * @inode: upper inode with the lower file open; cs_mutex held
+ *
+ * A file that is not an eCryptfs file keeps the lower size.
+ *
+ * Return: 0 (lookup never fails because of the header).
+ */
+int ecryptfs_probe_size(struct dentry *dentry, struct inode *inode)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct file *lower = ecryptfs_inode_to_private(inode)->lower_file;
+	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
+	u8 buf[ECRYPTFS_MIN_PROBE_BYTES];
+	u8 *xbuf;
+	loff_t off = 0;
+	ssize_t n;
+
+	if (cs->flags & ECRYPTFS_I_SIZE_INITIALIZED)
+		return 0;
+	if (lower) {
+		n = kernel_read(lower, buf, sizeof(buf), &off);
+		if (n > 0 && ecryptfs_hdr_marker_valid(buf, n)) {
+			cs->flags &= ~ECRYPTFS_METADATA_IN_XATTR;
+			init_i_size(inode, ecryptfs_hdr_get_size(buf));
+			return 0;
+		}
+	}
+	xbuf = kzalloc(ECRYPTFS_XATTR_READ_MAX, GFP_KERNEL);
+	if (!xbuf)
+		return 0;
+	n = ecryptfs_read_xattr_header(ecryptfs_dentry_to_lower(dentry),
+				       ecryptfs_inode_to_lower(inode), xbuf,
+				       ECRYPTFS_XATTR_READ_MAX);
+	if (n > 0 && ecryptfs_hdr_marker_valid(xbuf, n)) {
+		cs->flags |= ECRYPTFS_METADATA_IN_XATTR;
+		if (!(mcs->flags & ECRYPTFS_ENCRYPTED_VIEW_ENABLED))
+			cs->metadata_size = ECRYPTFS_MIN_HEADER_SIZE;
+		init_i_size(inode, ecryptfs_hdr_get_size(xbuf));
+	}
+	kfree(xbuf);
+	return 0;
+}

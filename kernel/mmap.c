@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eCryptfs: address_space operations.  The upper page cache holds
+ * plaintext; pages are encrypted and written through to the lower file
+ * (spec §1.6-1.8).
+ */
+
+#include <linux/pagemap.h>
+#include <linux/writeback.h>
+#include <linux/highmem.h>
+#include <linux/buffer_head.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/fs_stack.h>
+
+#include "ecryptfs_kernel.h"
+
+static struct file *lower_file_of(struct inode *inode)
+{
+	return ecryptfs_inode_to_private(inode)->lower_file;
+}
+
+/* Read @len bytes of the lower file at @off into @page; zero the rest. */
+static int read_lower_page(struct inode *inode, struct page *page, loff_t off)
+{
+	struct file *lower = lower_file_of(inode);
+	ssize_t n;
+	char *virt;
+
+	if (!lower)
+		return -EIO;
+	virt = kmap_local_page(page);
+	n = kernel_read(lower, virt, PAGE_SIZE, &off);
+	if (n >= 0 && n < PAGE_SIZE)
+		memset(virt + n, 0, PAGE_SIZE - n);
+	kunmap_local(virt);
+	return n < 0 ? (int)n : 0;
+}
+
+static int write_lower(struct inode *inode, struct page *page, loff_t off,
+		       size_t len)
+{
+	struct file *lower = lower_file_of(inode);
+	ssize_t n;
+	char *virt;
+
+	if (!lower)
+		return -EIO;
+	virt = kmap_local_page(page);
+	n = kernel_write(lower, virt, len, &off);
+	kunmap_local(virt);
+	if (n < 0)
+		return (int)n;
+	mark_inode_dirty_sync(inode);
+	return n == len ? 0 : -EIO;
+}
+
+/* Decrypt upper page @index from the lower file into @page. */
+static int ecryptfs_decrypt_page(struct inode *inode, struct page *page,
+				 pgoff_t index)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	loff_t off = ecryptfs_lower_header_size(cs) + ((loff_t)index << PAGE_SHIFT);
+	int rc;
+
+	rc = read_lower_page(inode, page, off);
+	if (rc)
+		return rc;
+	return ecryptfs_crypt_extents(cs, page, page, 0, PAGE_SIZE,
+				      index * (PAGE_SIZE / ECRYPTFS_DATA_EXTENT_SIZE),
+				      false);
+}
+
+/* Encrypt @page (plaintext, upper index @index) and write it to lower. */
+static int ecryptfs_encrypt_page(struct inode *inode, struct page *page,
+				 pgoff_t index)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	loff_t off = ecryptfs_lower_header_size(cs) + ((loff_t)index << PAGE_SHIFT);
+	struct page *ct;
+	int rc;
+
+	ct = alloc_page(GFP_NOFS);
+	if (!ct)
+		return -ENOMEM;
+	rc = ecryptfs_crypt_extents(cs, ct, page, 0, PAGE_SIZE,
+				    index * (PAGE_SIZE / ECRYPTFS_DATA_EXTENT_SIZE),
+				    true);
+	if (!rc)
+		rc = write_lower(inode, ct, off, PAGE_SIZE);
+	__free_page(ct);
+	if (rc)
+		ecryptfs_err_rl(inode, "error encrypting page %lu; rc = [%d]\n",
+				index, rc);
+	return rc;
+}
+
+/* Encrypted view of a file whose header is in the xattr (spec §2.11). */
+static int ecryptfs_read_view_xattr(struct inode *inode, struct page *page,
+				    pgoff_t index)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	loff_t pos = (loff_t)index << PAGE_SHIFT;
+	u32 hdr = cs->metadata_size;
+	char *virt;
+	int rc = 0;
+
+	if (pos >= hdr)
+		return read_lower_page(inode, page, pos - hdr);
+	virt = kmap_local_page(page);
+	memset(virt, 0, PAGE_SIZE);
+	if (index == 0) {
+		ssize_t n;
+		struct file *lower = lower_file_of(inode);
+
+		n = ecryptfs_read_xattr_header(lower->f_path.dentry,
+					       file_inode(lower), virt,
+					       PAGE_SIZE);
+		if (n < 0) {
+			rc = (int)n;
+		} else if (n >= ECRYPTFS_FIXED_HEADER_BYTES) {
+			u8 *b = (u8 *)virt;
+
+			b[19] &= ~ECRYPTFS_HDR_FLAG_METADATA_IN_XATTR;
+			b[20] = 0;
+			b[21] = 0;
+			b[22] = 0x10;
+			b[23] = 0;
+			b[24] = 0;
+			b[25] = 2;
+		}
+	}
+	kunmap_local(virt);
+	return rc;
+}
+
+static int ecryptfs_fill_page(struct inode *inode, struct page *page,
+			      pgoff_t index)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+
+	if (!(cs->flags & ECRYPTFS_ENCRYPTED))
+		return read_lower_page(inode, page, (loff_t)index << PAGE_SHIFT);
+	if (cs->flags & ECRYPTFS_VIEW_AS_ENCRYPTED) {
+		if (cs->flags & ECRYPTFS_METADATA_IN_XATTR)
+			return ecryptfs_read_view_xattr(inode, page, index);
+		return read_lower_page(inode, page, (loff_t)index << PAGE_SHIFT);
+	}
+	return ecryptfs_decrypt_page(inode, page, index);
+}
+
+static int ecryptfs_read_folio(struct file *file, struct folio *folio)
+{
+	struct inode *inode = folio->mapping->host;
+	struct page *page = &folio->page;
+	int rc;
+
+	rc = ecryptfs_fill_page(inode, page, folio->index);
+	if (rc) {
+		ecryptfs_err_rl(inode, "error reading page %lu; rc = [%d]\n",
+				folio->index, rc);
+		ClearPageUptodate(page);
+	} else {
+		SetPageUptodate(page);
+	}
+	unlock_page(page);
+	return rc;
+}
+
+static int ecryptfs_writepage(struct page *page, struct writeback_control *wbc)
+{
+	struct inode *inode = page->mapping->host;
+	int rc;
+
+	rc = ecryptfs_encrypt_page(inode, page, page->index);
+	if (rc) {
+		ClearPageUptodate(page);
+		mapping_set_error(page->mapping, rc);
+		unlock_page(page);
+		return rc;
+	}
+	SetPageUptodate(page);
+	unlock_page(page);
+	return 0;
+}
+
+/* The lower file holds plaintext at identical offsets. */
+static int passthrough_write_end(struct inode *inode, struct page *page,
+				 loff_t pos, unsigned int copied)
+{
+	struct file *lower = lower_file_of(inode);
+	unsigned int from = pos & (PAGE_SIZE - 1);
+	loff_t off = pos;
+	ssize_t n;
+	char *virt;
+
+	if (!lower)
+		return -EIO;
+	virt = kmap_local_page(page);
+	n = kernel_write(lower, virt + from, copied, &off);
+	kunmap_local(virt);
+	if (n < 0)
+		return (int)n;
+	i_size_write(inode, i_size_read(file_inode(lower)));
+	fsstack_copy_attr_times(inode, file_inode(lower));
+	return n;
+}
+
+static int ecryptfs_do_write_begin(struct file *file,
+				   struct address_space *mapping, loff_t pos,
+				   unsigned int len, struct page **pagep)
+{
+	struct inode *inode = mapping->host;
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	pgoff_t index = pos >> PAGE_SHIFT;
+	loff_t page_start = (loff_t)index << PAGE_SHIFT;
+	struct page *page;
+	int rc = 0;
+
+	page = grab_cache_page_write_begin(mapping, index);
+	if (!page)
+		return -ENOMEM;
+	*pagep = page;
+
+	if (!PageUptodate(page)) {
+		if (!(cs->flags & ECRYPTFS_ENCRYPTED) ||
+		    (cs->flags & ECRYPTFS_VIEW_AS_ENCRYPTED)) {
+			rc = ecryptfs_fill_page(inode, page, index);
+			if (rc)
+				goto err;
+			SetPageUptodate(page);
+		} else if (page_start >= i_size_read(inode)) {
+			zero_user(page, 0, PAGE_SIZE);
+			SetPageUptodate(page);
+		} else if (len < PAGE_SIZE) {
+			rc = ecryptfs_decrypt_page(inode, page, index);
+			if (rc)
+				goto err;
+			SetPageUptodate(page);
+		}
+	}
+	/* Materialise every skipped extent before writing past EOF. */
+	if ((cs->flags & ECRYPTFS_ENCRYPTED) && index != 0 &&
+	    page_start > i_size_read(inode)) {
+		rc = ecryptfs_truncate(file->f_path.dentry, page_start);
+		if (rc) {
+			ecryptfs_err_rl(inode, "error extending the file to %lld; rc = [%d]\n",
+					page_start, rc);
+			goto err;
+		}
+	}
+	if (i_size_read(inode) == page_start && pos != 0 &&
+	    (cs->flags & ECRYPTFS_ENCRYPTED))
+		zero_user(page, 0, PAGE_SIZE);
+	return 0;
+err:
+	unlock_page(page);
+	put_page(page);
+	*pagep = NULL;
+	return rc;
+}
+
+static int ecryptfs_do_write_end(struct file *file,
+				 struct address_space *mapping, loff_t pos,
+				 unsigned int len, unsigned int copied,
+				 struct page *page)
+{
+	struct inode *inode = mapping->host;
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	pgoff_t index = pos >> PAGE_SHIFT;
+	unsigned int from = pos & (PAGE_SIZE - 1);
+	unsigned int to = from + copied;
+	int rc;
+
+	if (!(cs->flags & ECRYPTFS_ENCRYPTED)) {
+		rc = passthrough_write_end(inode, page, pos, copied);
+		if (rc >= 0)
+			SetPageUptodate(page);
+		goto out;
+	}
+	if (!PageUptodate(page)) {
+		if (copied < PAGE_SIZE) {
+			rc = 0;
+			goto out;
+		}
+		SetPageUptodate(page);
+	}
+	/* Last page: what lies beyond EOF must be zeros before encryption. */
+	if (index == (max_t(loff_t, i_size_read(inode), pos + copied) - 1) >> PAGE_SHIFT) {
+		loff_t end = max_t(loff_t, i_size_read(inode), pos + copied);
+		unsigned int eof_in_page = end - ((loff_t)index << PAGE_SHIFT);
+
+		if (eof_in_page < PAGE_SIZE && eof_in_page >= to)
+			zero_user_segment(page, eof_in_page, PAGE_SIZE);
+	}
+	rc = ecryptfs_encrypt_page(inode, page, index);
+	if (rc)
+		goto out;
+	if (pos + copied > i_size_read(inode))
+		i_size_write(inode, pos + copied);
+	rc = ecryptfs_write_size_field(inode);
+	if (rc) {
+		ecryptfs_err_rl(inode, "error writing the size field; rc = [%d]\n",
+				rc);
+		goto out;
+	}
+	rc = copied;
+out:
+	unlock_page(page);
+	put_page(page);
+	return rc;
+}
+
+static int ecryptfs_write_begin(struct file *file,
+				struct address_space *mapping, loff_t pos,
+				unsigned int len, ECRYPTFS_WB_PAGE_T **pagep,
+				void **fsdata)
+{
+	struct page *page = NULL;
+	int rc;
+
+	rc = ecryptfs_do_write_begin(file, mapping, pos, len, &page);
+	if (!rc)
+		*pagep = ecryptfs_page_to_wb(page);
+	return rc;
+}
+
+static int ecryptfs_write_end(struct file *file, struct address_space *mapping,
+			      loff_t pos, unsigned int len, unsigned int copied,
+			      ECRYPTFS_WB_PAGE_T *page, void *fsdata)
+{
+	return ecryptfs_do_write_end(file, mapping, pos, len, copied,
+				     ecryptfs_wb_to_page(page));
+}
+
+static sector_t ecryptfs_bmap(struct address_space *mapping, sector_t block)
+{
+	struct inode *lower = ecryptfs_inode_to_lower(mapping->host);
+	int rc;
+
+	rc = bmap(lower, &block);
+	return rc ? 0 : block;
+}
+
+/**
+ * ecryptfs_write() - write @size bytes at @offset through the page cache,
+ * encrypting each touched page to the lower file at once
+ * @inode: upper inode (encrypted file, lower file open)
+ * @data: bytes to write
+ * @offset: upper offset; when past EOF the gap is zero-filled
+ * @size: byte count
+ *
+ * Return: 0 or a negative errno (-EINTR on a fatal signal).
+ */
+int ecryptfs_write(struct inode *inode, const char *data, loff_t offset,
+		   size_t size)
+{
+	loff_t isize = i_size_read(inode);
+	loff_t pos = min(offset, isize);
+	loff_t end = offset + size;
+	int rc = 0;
+
+	while (pos < end) {
+		pgoff_t index = pos >> PAGE_SHIFT;
+		loff_t page_start = (loff_t)index << PAGE_SHIFT;
+		unsigned int start = pos - page_start;
+		unsigned int n = min_t(loff_t, PAGE_SIZE - start, end - pos);
+		struct page *page;
+		char *virt;
+
+		if (fatal_signal_pending(current)) {
+			rc = -EINTR;
+			break;
+		}
+		page = read_mapping_page(inode->i_mapping, index, NULL);
+		if (IS_ERR(page)) {
+			rc = PTR_ERR(page);
+			break;
+		}
+		lock_page(page);
+		virt = kmap_local_page(page);
+		/* Everything past the old EOF in this page becomes zeros. */
+		if (page_start + PAGE_SIZE > isize) {
+			unsigned int z = isize > page_start ? isize - page_start : 0;
+
+			memset(virt + z, 0, PAGE_SIZE - z);
+		}
+		if (pos >= offset)
+			memcpy(virt + start, data + (pos - offset), n);
+		else
+			n = min_t(loff_t, n, offset - pos);
+		kunmap_local(virt);
+		flush_dcache_page(page);
+		SetPageUptodate(page);
+		rc = ecryptfs_encrypt_page(inode, page, index);
+		unlock_page(page);
+		put_page(page);
+		if (rc)
+			break;
+		pos += n;
+	}
+	if (pos > i_size_read(inode)) {
+		int rc2;
+
+		i_size_write(inode, pos);
+		rc2 = ecryptfs_write_size_field(inode);
+		if (!rc)
+			rc = rc2;
+	}
+	return rc;
+}
+
+const struct address_space_operations ecryptfs_aops = {
+#ifdef CONFIG_BLOCK
+	.dirty_folio = block_dirty_folio,
+	.invalidate_folio = block_invalidate_folio,
+#endif
+	.writepage = ecryptfs_writepage,
+	.read_folio = ecryptfs_read_folio,
+	.write_begin = ecryptfs_write_begin,
+	.write_end = ecryptfs_write_end,
+	.bmap = ecryptfs_bmap,
+};
