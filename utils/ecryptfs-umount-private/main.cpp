@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ecryptfs-umount-private: unmount your encrypted private directory (when
+ * no other session uses it) and remove its keys from your keyring.
+ */
+#include <cstdio>
+#include <string>
+
+#include <unistd.h>
+
+#include "libecryptfs/cli.h"
+#include "libecryptfs/private_dir.h"
+#include "libecryptfs/private_ops.h"
+
+using namespace ecryptfs;
+
+int main(int argc, char **argv)
+{
+	if (cli::wants_help(argc, argv)) {
+		std::printf("Usage: ecryptfs-umount-private\n\n"
+			    "Unmounts ~/Private (when no other login session still uses it)\n"
+			    "and removes its keys from your keyring.\n");
+		return 0;
+	}
+	auto user = priv::lookup_user(getuid());
+	if (!user) {
+		std::fprintf(stderr, "ERROR: %s\n", user.error().reason.c_str());
+		return 1;
+	}
+	const priv::Paths paths = priv::paths_for_home(user.value().home);
+	std::string dest = paths.default_mountpoint;
+	auto mnt = priv::read_small_file(paths.mnt_file);
+	if (mnt)
+		dest = priv::mountpoint_from_mnt_text(*mnt, dest);
+	char cwd[4096];
+	const bool in_mountpoint = getcwd(cwd, sizeof(cwd)) && dest == cwd &&
+				   priv::ecryptfs_mounted(paths.crypt_dir, dest);
+
+	if (priv::run_program(priv::kUmountHelper, {priv::kUmountHelper}) != 0)
+		return 1;
+	auto sig_text = priv::read_small_file(paths.sig_file);
+	if (sig_text) {
+		auto sigs = priv::parse_sig_file(*sig_text);
+		if (sigs)
+			priv::remove_keys(sigs.value());
+	}
+	if (in_mountpoint)
+		std::printf("\nINFO: Your private directory has been unmounted.\n"
+			    "INFO: To see this change in your current shell:\n  cd %s\n\n",
+			    cwd);
+	return 0;
+}
