@@ -29,10 +29,16 @@ Result<std::string> user_home_dir()
 
 std::optional<Salt> salt_from_rc_text(std::string_view text)
 {
-	/* Entries are separated by newlines, whitespace or commas. */
+	/*
+	 * As ecryptfs-utils 111 parses it (checked against the real tools):
+	 * the file is a C string (a NUL ends it), entries are separated by
+	 * newlines, commas or colons only; blanks and CRs are part of the
+	 * entry, so " salt=..." or "salt=<16 hex>\r" do not count.
+	 */
+	text = text.substr(0, text.find('\0'));
 	std::size_t i = 0;
 	while (i < text.size()) {
-		std::size_t j = text.find_first_of(" \t\r\n,", i);
+		std::size_t j = text.find_first_of("\n,:", i);
 		if (j == std::string_view::npos)
 			j = text.size();
 		std::string_view entry = text.substr(i, j - i);

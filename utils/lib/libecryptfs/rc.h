@@ -21,7 +21,8 @@ Result<std::string> user_home_dir();
 
 /*
  * The salt in the text of an ecryptfsrc file: the first "salt=" entry whose
- * value has exactly 16 characters; nullopt when there is none.
+ * value has exactly 16 characters (entries end at a newline, comma or colon;
+ * the text ends at a NUL); nullopt when there is none.
  */
 std::optional<Salt> salt_from_rc_text(std::string_view text);
 
