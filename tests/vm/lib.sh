@@ -91,3 +91,40 @@ check_dmesg() {
 		fail "the kernel log shows a problem"
 	fi
 }
+
+# --- helpers of the kernel-module test suites (tests/vm/interop-*.sh,
+# bad-input.sh, options.sh, namespace.sh, stress-*.sh).
+
+# ktest CMD ARGS...: run tests/vm/ktest.py (file sets, header checks,
+# syscalls that report an errno name).
+ktest() { /usr/bin/python3 "$ECRYPTFS_SRC/tests/vm/ktest.py" "$@"; }
+
+# The two modules a two-sided test runs: "A B" from ECRYPTFS_PAIR (default
+# "ours reference"); "reference reference" validates a test by itself.
+ecryptfs_pair() { echo "${ECRYPTFS_PAIR:-ours reference}"; }
+
+# reload_module ours|reference: unmount everything and load a fresh copy
+# of that module (even when it is already loaded: no cached page or inode
+# survives).
+reload_module() {
+	unload_ecryptfs
+	load_module "$1"
+}
+
+# expect WHAT WANT GOT: fail unless GOT equals WANT.
+expect() {
+	[ "$3" = "$2" ] || fail "$1: got '$3', expected '$2'"
+}
+
+# lower_fs DIR: mount a fresh lower file system on DIR: ext4 on /dev/vda
+# when scripts/vm was given --disk (xattrs in the user namespace on every
+# kernel), tmpfs otherwise.
+lower_fs() {
+	mkdir -p "$1"
+	if [ -b /dev/vda ]; then
+		mkfs.ext4 -q -F /dev/vda || fail "mkfs.ext4 /dev/vda failed"
+		mount -t ext4 /dev/vda "$1" || fail "cannot mount /dev/vda"
+	else
+		mount -t tmpfs -o size=1500m tmpfs "$1" || fail "cannot mount tmpfs on $1"
+	fi
+}
