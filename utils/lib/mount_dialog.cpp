@@ -208,7 +208,6 @@ Result<std::string> Dialog::menu(const std::string &title, const std::vector<std
 			std::size_t n = std::stoul(*line);
 			if (n >= 1 && n <= values.size())
 				return values[n - 1];
-			continue;
 		}
 		if (std::find(values.begin(), values.end(), *line) != values.end())
 			return *line;
