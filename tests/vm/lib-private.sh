@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers for the private-directory and PAM guest tests (source after
+# lib.sh).  They install OUR setuid helper as /sbin/mount.ecryptfs_private
+# in the guest (the overlay is writable; the reference's stays beside it as
+# *.reference), create real users, and run commands as them.
+#
+# ECRYPTFS_TEST_MODULE selects the kernel module: "ours" or "reference".
+# These tests exercise OUR userland; they default to the reference module
+# until our module passes them (say so in every run).
+
+ECRYPTFS_TEST_MODULE=${ECRYPTFS_TEST_MODULE:-reference}
+PRIVATE_BIN=$ECRYPTFS_BUILD/bin
+
+private_init() {
+	[ -x "$PRIVATE_BIN/mount.ecryptfs_private" ] ||
+		fail "$PRIVATE_BIN/mount.ecryptfs_private missing: build the userland first"
+	load_module "$ECRYPTFS_TEST_MODULE"
+	if [ "$ECRYPTFS_TEST_MODULE" != ours ]; then
+		echo "NOTE: ********************************************************************"
+		echo "NOTE: our userland runs against the REFERENCE kernel module in this test"
+		echo "NOTE: (ECRYPTFS_TEST_MODULE=$ECRYPTFS_TEST_MODULE), not against our module."
+		echo "NOTE: ********************************************************************"
+	fi
+	cp -a /sbin/mount.ecryptfs_private /sbin/mount.ecryptfs_private.reference
+	use_helper ours
+	# Homes on a fresh tmpfs (an approved file system for private mounts).
+	mount -t tmpfs -o mode=755 tmpfs /home
+	rm -f /dev/shm/ecryptfs-* /dev/shm/.ecryptfs-*
+}
+
+# use_helper ours|reference: which setuid helper /sbin/mount.ecryptfs_private is.
+use_helper() {
+	case "$1" in
+	ours) install -m 4755 -o root -g root "$PRIVATE_BIN/mount.ecryptfs_private" \
+		/sbin/mount.ecryptfs_private ;;
+	reference) install -m 4755 -o root -g root /sbin/mount.ecryptfs_private.reference \
+		/sbin/mount.ecryptfs_private ;;
+	*) fail "use_helper: $1" ;;
+	esac
+	ln -sf mount.ecryptfs_private /sbin/umount.ecryptfs_private
+}
+
+# add_user NAME PASSWORD
+add_user() {
+	useradd -m -s /bin/bash "$1" || fail "useradd $1"
+	echo "$1:$2" | chpasswd || fail "chpasswd $1"
+}
+
+# as_user NAME CMD...: run CMD as NAME with a clean environment; our tools
+# first in PATH.
+as_user() {
+	local u=$1
+	shift
+	setpriv --reuid="$u" --regid="$u" --init-groups --reset-env -- \
+		env PATH="$PRIVATE_BIN:/usr/bin:/bin:/usr/sbin:/sbin" HOME="/home/$u" USER="$u" \
+		LOGNAME="$u" "$@"
+}
+
+# user_keys NAME: the "user" keys in NAME's user keyring, one sig a line.
+user_keys() {
+	as_user "$1" keyctl rdescribe @u 2>/dev/null >/dev/null
+	as_user "$1" sh -c 'for k in $(keyctl rlist @u 2>/dev/null); do keyctl rdescribe $k 2>/dev/null; done' |
+		awk -F';' '$1 == "user" { print $5 }'
+}
+
+# load_keys NAME LOGINPASS: unwrap NAME's mount passphrase into @u.
+load_keys() {
+	printf '%s' "$2" | as_user "$1" /usr/bin/ecryptfs-insert-wrapped-passphrase-into-keyring \
+		"/home/$1/.ecryptfs/wrapped-passphrase" - >/dev/null || fail "load_keys $1"
+	as_user "$1" keyctl link @u @s >/dev/null 2>&1 || true
+}
+
+is_mounted() {
+	awk -v m="$1" '$2 == m && $3 == "ecryptfs" { f = 1 } END { exit !f }' /proc/mounts
+}
+
+# check_mode PATH OCTAL OWNER
+check_mode() {
+	local got
+	got=$(stat -c '%a %U' "$1") || fail "$1 missing"
+	[ "$got" = "$2 $3" ] || fail "$1: mode/owner '$got', expected '$2 $3'"
+}
