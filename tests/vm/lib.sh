@@ -116,15 +116,27 @@ expect() {
 	[ "$3" = "$2" ] || fail "$1: got '$3', expected '$2'"
 }
 
-# lower_fs DIR: mount a fresh lower file system on DIR: ext4 on /dev/vda
-# when scripts/vm was given --disk (xattrs in the user namespace on every
-# kernel), tmpfs otherwise.
+# lower_fs DIR [ext4]: mount a fresh lower file system on DIR: ext4 on
+# /dev/vda when scripts/vm was given --disk; else with "ext4", ext4 in a
+# loop-mounted image on tmpfs (xattrs in the user namespace on every
+# kernel); else tmpfs.
 lower_fs() {
 	mkdir -p "$1"
 	if [ -b /dev/vda ]; then
-		mkfs.ext4 -q -F /dev/vda || fail "mkfs.ext4 /dev/vda failed"
+		mkfs.ext4 -q -F -I 256 /dev/vda || fail "mkfs.ext4 /dev/vda failed"
 		mount -t ext4 /dev/vda "$1" || fail "cannot mount /dev/vda"
+	elif [ "${2:-}" = ext4 ]; then
+		mkdir -p /run/lower-img
+		mount -t tmpfs -o size=1100m tmpfs /run/lower-img || fail "cannot mount tmpfs"
+		truncate -s 1000m /run/lower-img/ext4.img
+		mkfs.ext4 -q -F -I 256 /run/lower-img/ext4.img || fail "mkfs.ext4 on an image failed"
+		modprobe loop 2>/dev/null
+		mount -t ext4 -o loop /run/lower-img/ext4.img "$1" || fail "cannot loop-mount the ext4 image"
 	else
 		mount -t tmpfs -o size=1500m tmpfs "$1" || fail "cannot mount tmpfs on $1"
 	fi
 }
+
+# umnt DIR: unmount without the umount.ecryptfs helper (which would unlink
+# the keys of an ecryptfs_unlink_sigs mount from the keyring).
+umnt() { umount -i "$1" || fail "cannot unmount $1"; }

@@ -21,7 +21,7 @@ sig=$(add_passphrase_key "bad input pass")
 mount_ecryptfs $base/tmpl $base/up "$sig"
 head -c 10000 /dev/urandom > /tmp/template.plain
 cp /tmp/template.plain $base/up/f
-umount $base/up
+umnt $base/up
 cp $base/tmpl/f /tmp/template.bin
 
 for m in "$A" "$B"; do
@@ -30,7 +30,7 @@ for m in "$A" "$B"; do
 	ktest mkbad /tmp/template.bin $base/$m || fail "cannot craft the bad files"
 	mount_ecryptfs $base/$m $base/up "$sig"
 	ktest probebad $base/up > /tmp/result.$m || fail "probing under $m"
-	umount $base/up
+	umnt $base/up
 	# The 0-byte file was converted into an encrypted empty file.
 	[ "$(stat -c %s $base/$m/empty)" = 8192 ] || fail "$m: empty lower file not converted (size $(stat -c %s $base/$m/empty))"
 	log "$m:"; cat /tmp/result.$m
