@@ -58,7 +58,15 @@ void ecryptfs_crypto_exit(void)
 	crypto_free_shash(ecryptfs_md5);
 }
 
-static int ecryptfs_md5_digest(const u8 *data, unsigned int len, u8 *out)
+/**
+ * ecryptfs_md5_digest() - MD5 of a buffer with the module-wide handle
+ * @data: bytes
+ * @len: how many
+ * @out: 16 bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_md5_digest(const u8 *data, size_t len, u8 *out)
 {
 	return crypto_shash_tfm_digest(ecryptfs_md5, data, len, out);
 }

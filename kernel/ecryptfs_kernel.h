@@ -259,6 +259,7 @@ int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
 			   unsigned int len, pgoff_t first_extent,
 			   bool encrypt);
 int ecryptfs_test_cipher(const char *cipher_name, size_t key_bytes);
+int ecryptfs_md5_digest(const u8 *data, size_t len, u8 *out);
 
 /**
  * ecryptfs_ecb_crypt() - ECB-encrypt or -decrypt a buffer in place
@@ -276,6 +277,23 @@ int ecryptfs_test_cipher(const char *cipher_name, size_t key_bytes);
  */
 int ecryptfs_ecb_crypt(const char *cipher_name, const u8 *key, size_t key_size,
 		       u8 *buf, size_t len, bool encrypt);
+
+/* fname.c */
+int ecryptfs_encrypt_filename(struct ecryptfs_mount_crypt_stat *mcs,
+			      const char *name, size_t len, char **out,
+			      size_t *out_len);
+int ecryptfs_decrypt_filename(struct ecryptfs_mount_crypt_stat *mcs,
+			      const char *name, size_t len, char **out,
+			      size_t *out_len);
+int ecryptfs_decode_name(struct super_block *sb, const char *name, size_t len,
+			 char **out, size_t *out_len);
+long ecryptfs_fname_namelen(struct ecryptfs_mount_crypt_stat *mcs,
+			    long lower_namelen);
+
+static inline bool ecryptfs_encrypts_names(struct super_block *sb)
+{
+	return ecryptfs_mcs(sb)->flags & ECRYPTFS_GLOBAL_ENCRYPT_FILENAMES;
+}
 
 /* keyring.c */
 int ecryptfs_add_global_auth_tok(struct ecryptfs_mount_crypt_stat *mcs,

@@ -203,8 +203,10 @@ static loff_t ecryptfs_dir_llseek(struct file *file, loff_t offset, int whence)
 struct ecryptfs_getdents_ctx {
 	struct dir_context ctx;
 	struct dir_context *caller;
+	struct super_block *sb;
 	int filldir_called;
 	int entries_written;
+	int err;
 };
 
 static bool ecryptfs_filldir(struct dir_context *ctx, const char *name,
@@ -213,11 +215,25 @@ static bool ecryptfs_filldir(struct dir_context *ctx, const char *name,
 {
 	struct ecryptfs_getdents_ctx *buf =
 		container_of(ctx, struct ecryptfs_getdents_ctx, ctx);
+	size_t plen;
+	char *plain;
 	bool res;
+	int rc;
 
 	buf->filldir_called++;
 	buf->caller->pos = buf->ctx.pos;
-	res = dir_emit(buf->caller, name, namelen, ino, d_type);
+	if (!ecryptfs_encrypts_names(buf->sb))
+		return dir_emit(buf->caller, name, namelen, ino, d_type) &&
+		       ++buf->entries_written;
+	rc = ecryptfs_decode_name(buf->sb, name, namelen, &plain, &plen);
+	if (rc == -EINVAL)
+		return true;	/* a plaintext lower name: hidden */
+	if (rc) {
+		buf->err = rc;
+		return false;
+	}
+	res = dir_emit(buf->caller, plain, plen, ino, d_type);
+	kfree(plain);
 	if (res)
 		buf->entries_written++;
 	return res;
@@ -229,11 +245,14 @@ static int ecryptfs_readdir(struct file *file, struct dir_context *ctx)
 	struct ecryptfs_getdents_ctx buf = {
 		.ctx.actor = ecryptfs_filldir,
 		.caller = ctx,
+		.sb = file_inode(file)->i_sb,
 	};
 	int rc;
 
 	rc = iterate_dir(lower, &buf.ctx);
 	ctx->pos = buf.ctx.pos;
+	if (rc >= 0 && buf.err)
+		rc = buf.err;
 	if (rc >= 0 && (buf.entries_written || !buf.filldir_called))
 		fsstack_copy_attr_atime(file_inode(file), file_inode(lower));
 	return rc;

@@ -119,10 +119,20 @@ static struct dentry *ecryptfs_lookup(struct inode *dir, struct dentry *dentry,
 	struct dentry *lower_dentry;
 	struct path lower_path;
 	struct inode *inode;
+	const char *name = dentry->d_name.name;
+	size_t len = dentry->d_name.len;
+	char *enc = NULL;
 	int rc;
 
-	lower_dentry = lookup_one_len_unlocked(dentry->d_name.name, lower_dir,
-					       dentry->d_name.len);
+	if (ecryptfs_encrypts_names(dir->i_sb)) {
+		rc = ecryptfs_encrypt_filename(ecryptfs_mcs(dir->i_sb), name,
+					       len, &enc, &len);
+		if (rc)
+			return ERR_PTR(rc);
+		name = enc;
+	}
+	lower_dentry = lookup_one_len_unlocked(name, lower_dir, len);
+	kfree(enc);
 	if (IS_ERR(lower_dentry))
 		return ERR_CAST(lower_dentry);
 
@@ -280,12 +290,24 @@ static int ecryptfs_symlink(ecryptfs_idmap_t *idmap, struct inode *dir,
 {
 	struct dentry *lower_dentry;
 	struct inode *lower_dir;
+	char *enc = NULL;
+	size_t len;
 	int rc;
 
+	if (ecryptfs_encrypts_names(dir->i_sb)) {
+		rc = ecryptfs_encrypt_filename(ecryptfs_mcs(dir->i_sb), symname,
+					       strlen(symname), &enc, &len);
+		if (rc)
+			return rc;
+		symname = enc;
+	}
 	lower_dir = lock_parent(dentry, &lower_dentry);
-	if (IS_ERR(lower_dir))
+	if (IS_ERR(lower_dir)) {
+		kfree(enc);
 		return PTR_ERR(lower_dir);
+	}
 	rc = vfs_symlink(ECRYPTFS_NOP_IDMAP, lower_dir, lower_dentry, symname);
+	kfree(enc);
 	if (rc || d_really_is_negative(lower_dentry))
 		goto out;
 	rc = ecryptfs_interpose(lower_dentry, dentry, dir->i_sb);
@@ -422,26 +444,37 @@ out:
 	return rc;
 }
 
+/* The (decrypted) target of a symlink, kmalloc'ed. */
+static char *ecryptfs_readlink_lower(struct dentry *dentry, size_t *len)
+{
+	struct dentry *lower_dentry = ecryptfs_dentry_to_lower(dentry);
+	DEFINE_DELAYED_CALL(lower_done);
+	const char *link;
+	char *buf;
+	int rc;
+
+	link = vfs_get_link(lower_dentry, &lower_done);
+	if (IS_ERR(link))
+		return ERR_CAST(link);
+	rc = ecryptfs_decode_name(dentry->d_sb, link, strlen(link), &buf, len);
+	do_delayed_call(&lower_done);
+	return rc ? ERR_PTR(rc) : buf;
+}
+
 static const char *ecryptfs_get_link(struct dentry *dentry,
 				     struct inode *inode,
 				     struct delayed_call *done)
 {
-	struct dentry *lower_dentry;
-	DEFINE_DELAYED_CALL(lower_done);
-	const char *link;
+	size_t len;
 	char *buf;
 
 	if (!dentry)
 		return ERR_PTR(-ECHILD);
-	lower_dentry = ecryptfs_dentry_to_lower(dentry);
-	link = vfs_get_link(lower_dentry, &lower_done);
-	if (IS_ERR(link))
-		return link;
-	buf = kstrdup(link, GFP_KERNEL);
-	do_delayed_call(&lower_done);
-	if (!buf)
-		return ERR_PTR(-ENOMEM);
-	fsstack_copy_attr_atime(inode, d_inode(lower_dentry));
+	buf = ecryptfs_readlink_lower(dentry, &len);
+	if (IS_ERR(buf))
+		return buf;
+	fsstack_copy_attr_atime(inode,
+				d_inode(ecryptfs_dentry_to_lower(dentry)));
 	set_delayed_call(done, kfree_link, buf);
 	return buf;
 }
@@ -627,6 +660,26 @@ static int ecryptfs_getattr(ecryptfs_idmap_t *idmap, const struct path *path,
 	return 0;
 }
 
+static int ecryptfs_getattr_link(ecryptfs_idmap_t *idmap,
+				 const struct path *path, struct kstat *stat,
+				 u32 request_mask, unsigned int flags)
+{
+	struct dentry *dentry = path->dentry;
+	size_t len;
+	char *target;
+	int rc;
+
+	rc = ecryptfs_getattr(idmap, path, stat, request_mask, flags);
+	if (rc || !ecryptfs_encrypts_names(dentry->d_sb))
+		return rc;
+	target = ecryptfs_readlink_lower(dentry, &len);
+	if (IS_ERR(target))
+		return PTR_ERR(target);
+	kfree(target);
+	stat->size = len;
+	return 0;
+}
+
 static ssize_t ecryptfs_listxattr(struct dentry *dentry, char *list,
 				  size_t size)
 {
@@ -686,7 +739,7 @@ const struct inode_operations ecryptfs_symlink_iops = {
 	.get_link = ecryptfs_get_link,
 	.permission = ecryptfs_permission,
 	.setattr = ecryptfs_setattr,
-	.getattr = ecryptfs_getattr,
+	.getattr = ecryptfs_getattr_link,
 	.listxattr = ecryptfs_listxattr,
 };
 

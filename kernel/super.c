@@ -61,6 +61,9 @@ static int ecryptfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 	if (rc)
 		return rc;
 	buf->f_type = ECRYPTFS_SUPER_MAGIC;
+	if (ecryptfs_encrypts_names(dentry->d_sb))
+		buf->f_namelen = ecryptfs_fname_namelen(ecryptfs_mcs(dentry->d_sb),
+							buf->f_namelen);
 	return 0;
 }
 
