@@ -83,7 +83,5 @@ int main(int argc, char **argv)
 		cli::report(cli::kErrUnwrap, pass.error());
 		return 1;
 	}
-	std::fwrite(pass.value().view().data(), 1, pass.value().size(), stdout);
-	std::fputc('\n', stdout);
-	return std::fflush(stdout) == 0 ? 0 : 1;
+	return cli::print_secret_line(pass.value()) ? 0 : 1;
 }

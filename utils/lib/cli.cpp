@@ -6,8 +6,10 @@
 #include <cstring>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "libecryptfs/crypto.h"
+#include "libecryptfs/secure.h"
 #include "libecryptfs/rc.h"
 
 namespace ecryptfs::cli {
@@ -51,6 +53,28 @@ void complain_too_long()
 {
 	std::fprintf(stderr, "Passphrase is too long. Use at most %zu characters long passphrase.\n",
 		     kMaxPassphraseBytes);
+}
+
+} // namespace ecryptfs::cli
+
+namespace ecryptfs::cli {
+
+bool print_secret_line(const Passphrase &secret)
+{
+	if (std::fflush(stdout) != 0)
+		return false;
+	SecureBytes line(secret.bytes().begin(), secret.bytes().end());
+	line.push_back('\n');
+	std::size_t done = 0;
+	while (done < line.size()) {
+		ssize_t n = ::write(STDOUT_FILENO, line.data() + done, line.size() - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += static_cast<std::size_t>(n);
+	}
+	return true;
 }
 
 } // namespace ecryptfs::cli

@@ -49,6 +49,12 @@ std::optional<std::string> existing_default_wrapped_file();
 /* The "Passphrase is too long" line the reader prints, for argument mode. */
 void complain_too_long();
 
+/*
+ * Print @secret and a newline on stdout with write(2), so that no stdio
+ * buffer keeps a copy of it.  False when the output failed.
+ */
+bool print_secret_line(const Passphrase &secret);
+
 } // namespace ecryptfs::cli
 
 #endif

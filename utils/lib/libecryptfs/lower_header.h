@@ -3,10 +3,14 @@
  * The fixed part of a lower file's header, as ecryptfs-stat shows it:
  * BE64 size, marker pair (m1 ^ 0x3c81b7f5 == m2), BE32 flags word (version
  * in the top byte), BE32 header extent size, BE16 number of header extents.
+ * The layout constants and the size/marker readers are the shared ones of
+ * include/ecryptfs/header.h; the checks are ecryptfs-utils' (any version is
+ * shown, the extent fields are read for every version), not the kernel's.
  */
 #ifndef LIBECRYPTFS_LOWER_HEADER_H
 #define LIBECRYPTFS_LOWER_HEADER_H
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -15,14 +19,8 @@
 
 namespace ecryptfs {
 
-/* Not (yet) in include/ecryptfs/format.h. */
-inline constexpr std::uint32_t kMagicMarker = 0x3c81b7f5;
-inline constexpr std::uint32_t kHeaderFlagHmac = 0x1;
-inline constexpr std::uint32_t kHeaderFlagEncrypted = 0x2;
-inline constexpr std::uint32_t kHeaderFlagMetadataInXattr = 0x4;
-inline constexpr std::uint64_t kMinimumHeaderBytes = 8192;
-inline constexpr std::size_t kHeaderStatMinBytes = 20; /* size + marker + flags */
-inline constexpr std::size_t kHeaderStatBytes = 26;    /* ... + extent size + count */
+/* ecryptfs-stat needs at least the size, the marker and the flags word. */
+inline constexpr std::size_t kHeaderStatMinBytes = 20;
 
 struct LowerHeader {
 	unsigned version = 0;
