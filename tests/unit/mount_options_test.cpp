@@ -87,6 +87,13 @@ TEST(MountOptions, Classification)
 	EXPECT_EQ(classify("x-systemd.automount"), Kind::userspace);
 	EXPECT_EQ(classify("foo"), Kind::unknown);
 	EXPECT_EQ(classify("user_xattr"), Kind::unknown);
+	EXPECT_TRUE(kernel_accepts({"ecryptfs_fnek_sig", "0123456789abcdef"}));
+	EXPECT_TRUE(kernel_accepts({"ecryptfs_cipher", "aes"}));
+	EXPECT_TRUE(kernel_accepts({"ecryptfs_passthrough", std::nullopt}));
+	EXPECT_FALSE(kernel_accepts({"ecryptfs_passthrough", "n"}));
+	EXPECT_FALSE(kernel_accepts({"key", "passphrase"}));
+	EXPECT_FALSE(kernel_accepts({"passphrase_passwd_file", "/x"}));
+	EXPECT_TRUE(kernel_accepts({"ecryptfs_check_dev_ruid", std::nullopt}));
 	unsigned long set = 0, clear = 0;
 	ASSERT_TRUE(flag_bits("ro", set, clear));
 	EXPECT_EQ(set, static_cast<unsigned long>(MS_RDONLY));

@@ -44,7 +44,7 @@ def main():
             os.kill(pid, 9)
             status = 99
             break
-        r, _, _ = select.select([fd], [], [], 0.4)
+        r, _, _ = select.select([fd], [], [], 0.25)
         if r:
             try:
                 data = os.read(fd, 4096)

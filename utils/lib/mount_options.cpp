@@ -162,6 +162,18 @@ Kind classify(std::string_view name)
 	return Kind::unknown;
 }
 
+bool kernel_accepts(const NameValue &nv)
+{
+	if (classify(nv.name) == Kind::kernel)
+		return true;
+	static constexpr std::array kWithValue = {"ecryptfs_cipher", "ecryptfs_key_bytes",
+						  "ecryptfs_fnek_sig"};
+	static constexpr std::array kBare = {"ecryptfs_passthrough", "ecryptfs_encrypted_view"};
+	if (nv.value)
+		return in(kWithValue, nv.name);
+	return in(kBare, nv.name);
+}
+
 std::string printable_name(const NameValue &nv)
 {
 	std::string_view n = nv.name;

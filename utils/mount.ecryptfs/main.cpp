@@ -138,8 +138,7 @@ int user_mount(const char *src, const char *dst, const std::vector<NameValue> &c
 	const uid_t uid = getuid();
 	std::vector<std::string> sigs;
 	for (const auto &nv : cmd) {
-		Kind k = classify(nv.name);
-		if (k == Kind::helper) {
+		if (classify(nv.name) == Kind::helper && !kernel_accepts(nv)) {
 			std::fprintf(stderr,
 				     "mount.ecryptfs: the fstab entry of %s has the option [%s], which "
 				     "only the mount helper run by root understands.\nFor mounts by "

@@ -73,6 +73,13 @@ Kind classify(std::string_view name);
  */
 std::string printable_name(const NameValue &nv);
 
+/*
+ * Would the ecryptfs kernel module take this pair as it is?  True for the
+ * kernel options, including those the dialog also reads (ecryptfs_cipher=,
+ * ecryptfs_key_bytes=, ecryptfs_fnek_sig=, bare ecryptfs_passthrough...).
+ */
+bool kernel_accepts(const NameValue &nv);
+
 /* Names that ~/.ecryptfsrc entries may repeat and the command line appends to. */
 bool is_repeatable(std::string_view name);
 
