@@ -7,6 +7,7 @@
 #include <linux/key.h>
 #include <linux/cred.h>
 #include <keys/user-type.h>
+#include <keys/encrypted-type.h>
 
 #include "ecryptfs_kernel.h"
 
@@ -27,18 +28,30 @@ static int request_key_err(long err)
 /* Payload checks; key->sem held for read. */
 static int validate_payload(struct key *key, const u8 **data_out)
 {
-	const struct user_key_payload *ukp;
 	const u8 *data;
 	u16 version, type;
 
-	if (key->type != &key_type_user)
+	if (key->type == &key_type_user) {
+		const struct user_key_payload *ukp = user_key_payload_locked(key);
+
+		if (!ukp)
+			return -EKEYREVOKED;
+		if (ukp->datalen < ECRYPTFS_AUTH_TOK_BYTES)
+			return -EINVAL;
+		data = ukp->data;
+	} else if (key->type == &key_type_encrypted) {
+		/* format "ecryptfs": the kernel built an auth token for us */
+		const struct encrypted_key_payload *ekp = dereference_key_locked(key);
+
+		if (!ekp || test_bit(KEY_FLAG_REVOKED, &key->flags))
+			return -EKEYREVOKED;
+		if (!ekp->format || strcmp(ekp->format, "ecryptfs") ||
+		    ekp->payload_datalen < ECRYPTFS_AUTH_TOK_BYTES)
+			return -EINVAL;
+		data = ekp->payload_data;
+	} else {
 		return -EINVAL;
-	ukp = user_key_payload_locked(key);
-	if (!ukp)
-		return -EKEYREVOKED;
-	if (ukp->datalen < ECRYPTFS_AUTH_TOK_BYTES)
-		return -EINVAL;
-	data = ukp->data;
+	}
 	memcpy(&version, data + ECRYPTFS_TOK_VERSION_OFF, 2);
 	memcpy(&type, data + ECRYPTFS_TOK_TYPE_OFF, 2);
 	if (version != ECRYPTFS_TOK_VERSION) {
@@ -61,6 +74,8 @@ static struct key *lookup_key(const char *sig)
 	int rc;
 
 	key = request_key(&key_type_user, sig, NULL);
+	if (IS_ERR(key))
+		key = request_key(&key_type_encrypted, sig, NULL);
 	if (IS_ERR(key)) {
 		pr_err("ecryptfs: Could not find key with description: [%s]\n",
 		       sig);
