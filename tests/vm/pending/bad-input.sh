@@ -37,9 +37,18 @@ for m in "$A" "$B"; do
 	check_dmesg
 done
 
-if ! diff -u /tmp/result.$B /tmp/result.$A; then
+# A header size field below 8192 is a reference quirk (it warns, then
+# opens the file and reads the data at that offset, over the header when
+# it is 0); the spec says EIO.  Either is accepted from A; every other
+# file must give exactly B's result.
+quirk='^header-\(small\|zero\) '
+if ! diff -u <(grep -v "$quirk" /tmp/result.$B) <(grep -v "$quirk" /tmp/result.$A); then
 	fail "$A and $B give different results on bad input (- $B, + $A)"
 fi
+for n in header-small header-zero; do
+	grep -q "^$n stat=10000 open=\(EIO chmod=EIO\|OK .*chmod=OK\)$" /tmp/result.$A ||
+		fail "$A on '$n': $(grep "^$n " /tmp/result.$A)"
+done
 
 # What the reference does (spec §7.3), so that the table itself is checked.
 r=/tmp/result.$B

@@ -19,7 +19,7 @@ load_module "$A"
 sig=$(add_passphrase_key "fsx pass")
 opts="ecryptfs_sig=$sig,ecryptfs_cipher=aes,ecryptfs_key_bytes=16"
 seeds="1 2 3"
-ops=3500
+ops=3000
 if [ -n "${ECRYPTFS_SOAK:-}" ]; then
 	seeds=$(seq 1 24)
 	ops=20000
