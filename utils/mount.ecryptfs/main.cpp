@@ -355,9 +355,19 @@ int main(int argc, char **argv)
 	if (!fake && ::mount(lower.c_str(), upper.c_str(), "ecryptfs", plan.value().flags_set,
 			     kopts.c_str()) != 0) {
 		int err = errno;
-		mount_error(-err, err == EINVAL ? "The kernel refused the options (see dmesg); check "
-						  "that the key is in your keyring (keyctl show @u)"
-						: "");
+		std::string why;
+		for (const auto &o : plan.value().generated) {
+			for (const char *p : {"ecryptfs_sig=", "ecryptfs_fnek_sig="}) {
+				std::string_view v(o);
+				if (v.starts_with(p) && !key_in_keyring(std::string(v.substr(std::strlen(p)))))
+					why = "The key " + std::string(v.substr(std::strlen(p))) +
+					      " is not in your keyring: add it with ecryptfs-add-passphrase "
+					      "(keyctl show @u lists your keys).";
+			}
+		}
+		if (why.empty() && err == EINVAL)
+			why = "The kernel refused the options (see dmesg).";
+		mount_error(-err, why);
 		return exit_code(-err);
 	}
 	std::printf("Mounted eCryptfs\n");
