@@ -589,6 +589,19 @@ def cmd_viewcheck(args):
                 % (n, len(v), len(want), "xattr header" if x is not None else "raw copy"))
 
 
+def cmd_mounts(args):
+    """mounts SRC DST OPTS...: try each option string in turn (unmounting
+    after a success); print one result (OK or errno name) per line."""
+    src, dst = args[:2]
+    for opts in args[2:]:
+        r = libc.mount(src.encode(), dst.encode(), b"ecryptfs", ctypes.c_ulong(0), opts.encode())
+        if r == 0:
+            print("OK")
+            sys_umount(dst)
+        else:
+            print(ename(ctypes.get_errno()))
+
+
 def try_op(op, path, *rest):
     try:
         if op == "open":

@@ -22,31 +22,40 @@ S3=$(add_passphrase_key "options three")
 AES="ecryptfs_cipher=aes,ecryptfs_key_bytes=16"
 
 key_id() { keyctl search @u user "$1"; }
+# Keys are saved once and put back with keyctl (no new key derivation).
+save_key() { keyctl pipe "$(key_id "$1")" > /tmp/key.$1 || fail "cannot save key $1"; }
 drop_key() { keyctl unlink "$(key_id "$1")" @u >/dev/null || fail "cannot unlink key $1"; }
-restore_key() {
-	local p=$2
-	[ "$(add_passphrase_key "$p")" = "$1" ] || fail "re-adding key $1"
+restore_key() { keyctl padd user "$1" @u < /tmp/key.$1 >/dev/null || fail "cannot restore key $1"; }
+for s in $S1 $S2 $S3; do save_key $s; done
+# mnt LOWER UPPER OPTS: the mount must succeed.
+mnt() {
+	mkdir -p "$1" "$2"
+	mount -i -t ecryptfs "$1" "$2" -o "$3" || fail "$(which_ecryptfs): mount -o $3 failed"
 }
-# try_mount WANT LOWER UPPER OPTS: mount(2) must give WANT (OK or errno).
-try_mount() {
-	mkdir -p "$2" "$3"
-	local r
-	r=$(ktest mount "$2" "$3" "$4")
-	expect "$(which_ecryptfs): mount -o $4" "$1" "$r"
+# try_mounts LOWER UPPER WANT:OPTS...: each mount(2) must give WANT (OK or
+# an errno name); one helper run for all.
+try_mounts() {
+	local l=$1 u=$2 w o got i=0
+	shift 2
+	mkdir -p "$l" "$u"
+	local opts=()
+	for w in "$@"; do opts+=("${w#*:}"); done
+	mapfile -t got < <(ktest mounts "$l" "$u" "${opts[@]}")
+	for w in "$@"; do
+		expect "$(which_ecryptfs): mount -o ${w#*:}" "${w%%:*}" "${got[$i]:-none}"
+		i=$((i + 1))
+	done
 }
-mnt() { try_mount OK "$@"; }
 
 run_module() {
 	local m=$1 d=$base/$1 o
 	reload_module "$m"
 	mkdir -p $d
 	log "$m: mount errors"
-	try_mount ENOENT $d/l $d/u "ecryptfs_sig=0123456789abcdef,$AES"
-	try_mount EINVAL $d/l $d/u "$AES"
-	try_mount EINVAL $d/l $d/u "ecryptfs_sig=$S1"
-	try_mount EINVAL $d/l $d/u "ecryptfs_sig=$S1,ecryptfs_cipher=aes"
-	try_mount EINVAL $d/l $d/u "ecryptfs_sig=$S1,ecryptfs_cipher=aes,ecryptfs_key_bytes=20"
-	try_mount EINVAL $d/l $d/u "ecryptfs_sig=$S1,ecryptfs_cipher=nosuchcipher,ecryptfs_key_bytes=16"
+	try_mounts $d/l $d/u "ENOENT:ecryptfs_sig=0123456789abcdef,$AES" "EINVAL:$AES" \
+		"EINVAL:ecryptfs_sig=$S1" "EINVAL:ecryptfs_sig=$S1,ecryptfs_cipher=aes" \
+		"EINVAL:ecryptfs_sig=$S1,ecryptfs_cipher=aes,ecryptfs_key_bytes=20" \
+		"EINVAL:ecryptfs_sig=$S1,ecryptfs_cipher=nosuchcipher,ecryptfs_key_bytes=16"
 	log "$m: unknown options are ignored"
 	mnt $d/l $d/u "ecryptfs_sig=$S1,$AES,no_such_option,ecryptfs_frobnicate=3"
 	echo data > $d/u/f || fail "$m: cannot write on a mount with unknown options"
@@ -69,13 +78,13 @@ run_module() {
 
 	log "$m: no mount on top of an eCryptfs mount"
 	mnt $d/l $d/u "ecryptfs_sig=$S1,$AES"
-	try_mount EINVAL $d/u $d/u2 "ecryptfs_sig=$S1,$AES"
+	try_mounts $d/u $d/u2 "EINVAL:ecryptfs_sig=$S1,$AES"
 	umnt $d/u
 
 	log "$m: ecryptfs_check_dev_ruid"
 	mkdir -p $d/own
 	chown 1000:1000 $d/own
-	try_mount EPERM $d/own $d/u "ecryptfs_check_dev_ruid,ecryptfs_sig=$S1,$AES"
+	try_mounts $d/own $d/u "EPERM:ecryptfs_check_dev_ruid,ecryptfs_sig=$S1,$AES"
 	chown 0:0 $d/own
 	mnt $d/own $d/u "ecryptfs_check_dev_ruid,ecryptfs_sig=$S1,$AES"
 	umnt $d/u
@@ -91,7 +100,7 @@ run_module() {
 	mnt $d/two $d/u "ecryptfs_sig=$S1,$AES"
 	expect "$m: two-key file read with key 1 alone" "wrapped with two keys" "$(cat $d/u/f)"
 	umnt $d/u
-	restore_key "$S2" "options two"
+	restore_key "$S2"
 	drop_key "$S1"
 	mnt $d/two $d/u "ecryptfs_sig=$S2,$AES"
 	expect "$m: two-key file read with key 2 alone" "wrapped with two keys" "$(cat $d/u/f)"
@@ -100,8 +109,8 @@ run_module() {
 	mnt $d/two $d/u "ecryptfs_sig=$S3,$AES"
 	expect "$m: two-key file opened with neither key" EIO "$(ktest try read $d/u/f)"
 	umnt $d/u
-	restore_key "$S1" "options one"
-	restore_key "$S2" "options two"
+	restore_key "$S1"
+	restore_key "$S2"
 
 	log "$m: ecryptfs_mount_auth_tok_only"
 	mnt $d/auth $d/u "ecryptfs_sig=$S2,$AES"
