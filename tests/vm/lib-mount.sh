@@ -76,4 +76,15 @@ check_working_mount() {
 	rm -f "$upper/$name"
 }
 
+# The root tests' directories and passphrase ("secretpass", default salt).
+L=/tmp/enc U=/tmp/dec
+PASS=secretpass SIG=81a0cb4417bc8bc7
+# Nothing mounted on $U, empty keyring, no ~/.ecryptfs or ~/.ecryptfsrc.
+reset_state() {
+	is_mounted $U && umount $U
+	keyctl clear @u
+	rm -rf $L $U /root/.ecryptfs /root/.ecryptfsrc
+	mkdir -p $L $U
+}
+
 key_present() { keyctl search @u user "$1" >/dev/null 2>&1; }

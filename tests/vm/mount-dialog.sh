@@ -9,14 +9,6 @@
 . "$(dirname "$0")/lib-mount.sh"
 
 mt_load_module
-L=/tmp/enc U=/tmp/dec
-PASS=secretpass SIG=81a0cb4417bc8bc7
-reset_state() {
-	is_mounted $U && umount $U
-	keyctl clear @u
-	rm -rf $L $U /root/.ecryptfs /root/.ecryptfsrc
-	mkdir -p $L $U
-}
 
 # ---- 1. interactive transcripts, ours against the reference, same answers
 # compare NAME ANSWERS... -- MOUNT ARGS...: run the dialog with the

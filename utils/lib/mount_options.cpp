@@ -107,36 +107,26 @@ constexpr std::array kUserspaceNames = {
 	"_netdev", "comment", "loud", "silent", "nosymfollow", "symfollow",
 };
 
+/* A generic mount flag: the name that sets its bit and the name that clears it. */
 struct FlagDef {
-	const char *name;
-	unsigned long set;
-	unsigned long clear;
+	const char *on;
+	const char *off;
+	unsigned long bit;
 };
 
 constexpr std::array kFlags = {
-	FlagDef{"ro", MS_RDONLY, 0},
-	FlagDef{"rw", 0, MS_RDONLY},
-	FlagDef{"nosuid", MS_NOSUID, 0},
-	FlagDef{"suid", 0, MS_NOSUID},
-	FlagDef{"nodev", MS_NODEV, 0},
-	FlagDef{"dev", 0, MS_NODEV},
-	FlagDef{"noexec", MS_NOEXEC, 0},
-	FlagDef{"exec", 0, MS_NOEXEC},
-	FlagDef{"sync", MS_SYNCHRONOUS, 0},
-	FlagDef{"async", 0, MS_SYNCHRONOUS},
-	FlagDef{"dirsync", MS_DIRSYNC, 0},
-	FlagDef{"noatime", MS_NOATIME, 0},
-	FlagDef{"atime", 0, MS_NOATIME},
-	FlagDef{"nodiratime", MS_NODIRATIME, 0},
-	FlagDef{"diratime", 0, MS_NODIRATIME},
-	FlagDef{"relatime", MS_RELATIME, 0},
-	FlagDef{"norelatime", 0, MS_RELATIME},
-	FlagDef{"strictatime", MS_STRICTATIME, 0},
-	FlagDef{"nostrictatime", 0, MS_STRICTATIME},
-	FlagDef{"lazytime", MS_LAZYTIME, 0},
-	FlagDef{"nolazytime", 0, MS_LAZYTIME},
-	FlagDef{"mand", MS_MANDLOCK, 0},
-	FlagDef{"nomand", 0, MS_MANDLOCK},
+	FlagDef{"ro", "rw", MS_RDONLY},
+	FlagDef{"nosuid", "suid", MS_NOSUID},
+	FlagDef{"nodev", "dev", MS_NODEV},
+	FlagDef{"noexec", "exec", MS_NOEXEC},
+	FlagDef{"sync", "async", MS_SYNCHRONOUS},
+	FlagDef{"dirsync", "nodirsync", MS_DIRSYNC},
+	FlagDef{"noatime", "atime", MS_NOATIME},
+	FlagDef{"nodiratime", "diratime", MS_NODIRATIME},
+	FlagDef{"relatime", "norelatime", MS_RELATIME},
+	FlagDef{"strictatime", "nostrictatime", MS_STRICTATIME},
+	FlagDef{"lazytime", "nolazytime", MS_LAZYTIME},
+	FlagDef{"mand", "nomand", MS_MANDLOCK},
 };
 
 template <class A>
@@ -154,9 +144,9 @@ Kind classify(std::string_view name)
 		return Kind::helper;
 	if (in(kKernelNames, name))
 		return Kind::kernel;
-	for (const auto &f : kFlags)
-		if (name == f.name)
-			return Kind::flag;
+	unsigned long set, clear;
+	if (flag_bits(name, set, clear))
+		return Kind::flag;
 	if (in(kUserspaceNames, name) || name.starts_with("x-"))
 		return Kind::userspace;
 	return Kind::unknown;
@@ -208,9 +198,9 @@ std::vector<NameValue> merge_rc_and_command_line(std::vector<NameValue> rc,
 bool flag_bits(std::string_view name, unsigned long &set, unsigned long &clear)
 {
 	for (const auto &f : kFlags) {
-		if (name == f.name) {
-			set = f.set;
-			clear = f.clear;
+		if (name == f.on || name == f.off) {
+			set = name == f.on ? f.bit : 0;
+			clear = name == f.on ? 0 : f.bit;
 			return true;
 		}
 	}
