@@ -41,18 +41,27 @@ struct MdCtxFree {
  * A library context of our own with the default and the legacy providers:
  * blowfish and cast5 live in OpenSSL 3's legacy provider, and loading it
  * into the global context would change what the rest of the process sees.
- * The providers stay loaded for the life of the process.
+ * The providers stay loaded until the process exits.
  */
+struct ProviderUnload {
+	void operator()(OSSL_PROVIDER *p) const noexcept { OSSL_PROVIDER_unload(p); }
+};
+using ProviderPtr = std::unique_ptr<OSSL_PROVIDER, ProviderUnload>;
+
 struct Providers {
+	/* Declaration order matters: the providers go before their context. */
 	std::unique_ptr<OSSL_LIB_CTX, LibCtxFree> ctx{OSSL_LIB_CTX_new()};
+	ProviderPtr base;
+	ProviderPtr legacy_provider;
 	bool legacy = false;
 
 	Providers()
 	{
 		if (!ctx)
 			return;
-		OSSL_PROVIDER_load(ctx.get(), "default");
-		legacy = OSSL_PROVIDER_load(ctx.get(), "legacy") != nullptr;
+		base.reset(OSSL_PROVIDER_load(ctx.get(), "default"));
+		legacy_provider.reset(OSSL_PROVIDER_load(ctx.get(), "legacy"));
+		legacy = legacy_provider != nullptr;
 		ERR_clear_error();
 	}
 };
