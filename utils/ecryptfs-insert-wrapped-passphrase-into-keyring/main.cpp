@@ -46,39 +46,13 @@ int main(int argc, char **argv)
 		help();
 		return 0;
 	}
-	std::string file;
-	std::optional<Passphrase> wrapping;
-	bool from_argv = false;
-	if (argc == 1) {
-		auto def = cli::existing_default_wrapped_file();
-		if (!def) {
-			usage();
-			return 0;
-		}
-		file = *def;
-		wrapping = read_passphrase("Passphrase").passphrase;
-	} else if (argc == 2) {
-		file = argv[1];
-		wrapping = read_passphrase("Passphrase").passphrase;
-	} else if (argc == 3 && std::strcmp(argv[2], "-") == 0) {
-		file = argv[1];
-		wrapping = read_passphrase(nullptr).passphrase;
-	} else if (argc == 3) {
-		file = argv[1];
-		wrapping = cli::take_secret_arg(argv[2]);
-		from_argv = true;
-	} else {
-		usage();
-		return 0;
-	}
-	if (!wrapping || wrapping->size() > kMaxPassphraseBytes) {
-		if (from_argv)
-			cli::complain_too_long();
+	auto args = cli::wrapped_file_args(argc, argv, true);
+	if (!args) {
 		usage();
 		return 0;
 	}
 	const Salt salt = rc_salt_or_default();
-	auto pass = wrapped::unwrap_file(file, *wrapping, salt);
+	auto pass = wrapped::unwrap_file(args->file, args->wrapping, salt);
 	if (!pass) {
 		/*
 		 * ecryptfs-utils 111 reports every unwrap failure of this tool

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "libecryptfs/atomic_file.h"
 #include "libecryptfs/cli.h"
 #include "libecryptfs/lower_header.h"
 
@@ -43,25 +44,14 @@ int main(int argc, char **argv)
 			    std::strerror(errno));
 		return kExitIoError;
 	}
-	std::vector<std::uint8_t> buf(4096);
-	std::size_t got = 0;
-	while (got < buf.size()) {
-		ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = errno;
-			::close(fd);
-			std::printf("Error attempting to read from file [%s]; errno msg = [%s]\n",
-				    name, std::strerror(err));
-			return kExitIoError;
-		}
-		if (n == 0)
-			break;
-		got += static_cast<std::size_t>(n);
-	}
+	auto buf = read_up_to(fd, 4096);
 	::close(fd);
-	auto h = parse_lower_header({buf.data(), got});
+	if (!buf) {
+		std::printf("Error attempting to read from file [%s]; errno msg = [%s]\n", name,
+			    buf.error().reason.c_str());
+		return kExitIoError;
+	}
+	auto h = parse_lower_header(buf.value());
 	if (!h) {
 		std::fputs(h.error().reason.c_str(), stdout);
 		std::printf("Valid eCryptfs metadata information not found in [%s]\n", name);

@@ -42,43 +42,17 @@ int main(int argc, char **argv)
 		help();
 		return 0;
 	}
-	std::string file;
-	std::optional<Passphrase> wrapping;
-	bool from_argv = false;
-	if (argc == 1) {
-		auto def = cli::existing_default_wrapped_file();
-		if (!def) {
-			usage();
-			return 0;
-		}
-		file = *def;
-		wrapping = read_passphrase("Passphrase").passphrase;
-	} else if (argc == 2) {
-		file = argv[1];
-		wrapping = read_passphrase("Passphrase").passphrase;
-	} else if (argc == 3 && std::strcmp(argv[2], "-") == 0) {
-		file = argv[1];
-		wrapping = read_passphrase(nullptr).passphrase;
-	} else if (argc == 3 && std::strlen(argv[2]) != 1) {
-		/*
-		 * Argument mode.  Like ecryptfs-utils 111 (an inverted test in
-		 * its argv check) a one-character passphrase is not accepted
-		 * here; use stdin mode for it.
-		 */
-		file = argv[1];
-		wrapping = cli::take_secret_arg(argv[2]);
-		from_argv = true;
-	} else {
+	/*
+	 * Like ecryptfs-utils 111 (an inverted test in its argv check) a
+	 * one-character passphrase is not accepted as an argument; use stdin
+	 * mode for it.
+	 */
+	auto args = cli::wrapped_file_args(argc, argv, false);
+	if (!args) {
 		usage();
 		return 0;
 	}
-	if (!wrapping || wrapping->size() > kMaxPassphraseBytes) {
-		if (from_argv)
-			cli::complain_too_long();
-		usage();
-		return 0;
-	}
-	auto pass = wrapped::unwrap_file(file, *wrapping, rc_salt_or_default());
+	auto pass = wrapped::unwrap_file(args->file, args->wrapping, rc_salt_or_default());
 	if (!pass) {
 		cli::report(cli::kErrUnwrap, pass.error());
 		return 1;

@@ -113,4 +113,24 @@ Status replace_file_atomically(const std::string &path, std::span<const std::uin
 	return Ok{};
 }
 
+Result<std::vector<std::uint8_t>> read_up_to(int fd, std::size_t max)
+{
+	std::vector<std::uint8_t> buf(max);
+	std::size_t got = 0;
+	while (got < buf.size()) {
+		ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			return Error{-err, std::strerror(err)};
+		}
+		if (n == 0)
+			break;
+		got += static_cast<std::size_t>(n);
+	}
+	buf.resize(got);
+	return buf;
+}
+
 } // namespace ecryptfs

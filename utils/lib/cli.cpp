@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "libecryptfs/crypto.h"
+#include "libecryptfs/passphrase_input.h"
 #include "libecryptfs/secure.h"
 #include "libecryptfs/rc.h"
 
@@ -75,6 +76,43 @@ bool print_secret_line(const Passphrase &secret)
 		done += static_cast<std::size_t>(n);
 	}
 	return true;
+}
+
+} // namespace ecryptfs::cli
+
+namespace ecryptfs::cli {
+
+std::optional<WrappedFileArgs> wrapped_file_args(int argc, char **argv, bool one_char_arg_ok)
+{
+	WrappedFileArgs out;
+	std::optional<Passphrase> wrapping;
+	bool from_argv = false;
+	if (argc == 1) {
+		auto def = existing_default_wrapped_file();
+		if (!def)
+			return std::nullopt;
+		out.file = *def;
+		wrapping = read_passphrase("Passphrase").passphrase;
+	} else if (argc == 2) {
+		out.file = argv[1];
+		wrapping = read_passphrase("Passphrase").passphrase;
+	} else if (argc == 3 && std::strcmp(argv[2], "-") == 0) {
+		out.file = argv[1];
+		wrapping = read_passphrase(nullptr).passphrase;
+	} else if (argc == 3 && (one_char_arg_ok || std::strlen(argv[2]) != 1)) {
+		out.file = argv[1];
+		wrapping = take_secret_arg(argv[2]);
+		from_argv = true;
+	} else {
+		return std::nullopt;
+	}
+	if (!wrapping || wrapping->size() > kMaxPassphraseBytes) {
+		if (from_argv)
+			complain_too_long();
+		return std::nullopt;
+	}
+	out.wrapping = std::move(*wrapping);
+	return out;
 }
 
 } // namespace ecryptfs::cli

@@ -128,23 +128,11 @@ Result<Passphrase> unwrap_file(const std::string &path, const Passphrase &wrappi
 		int err = errno;
 		return Error{-err, "cannot open " + path + ": " + std::strerror(err)};
 	}
-	std::vector<std::uint8_t> buf(kMaxFileSize);
-	std::size_t got = 0;
-	while (got < buf.size()) {
-		ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = errno;
-			::close(fd);
-			return Error{-err, "cannot read " + path + ": " + std::strerror(err)};
-		}
-		if (n == 0)
-			break;
-		got += static_cast<std::size_t>(n);
-	}
+	auto buf = read_up_to(fd, kMaxFileSize);
 	::close(fd);
-	auto r = unwrap(std::span<const std::uint8_t>(buf.data(), got), wrapping, v1_salt);
+	if (!buf)
+		return Error{buf.error().code, "cannot read " + path + ": " + buf.error().reason};
+	auto r = unwrap(buf.value(), wrapping, v1_salt);
 	if (!r)
 		return Error{r.error().code, path + ": " + r.error().reason};
 	return r;

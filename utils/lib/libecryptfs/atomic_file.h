@@ -13,12 +13,19 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "libecryptfs/result.h"
 
 namespace ecryptfs {
 
 Status replace_file_atomically(const std::string &path, std::span<const std::uint8_t> contents);
+
+/*
+ * Read up to @max bytes from @fd (fewer at end of file), retrying short
+ * reads and EINTR.  The error code is the negative errno of read(2).
+ */
+Result<std::vector<std::uint8_t>> read_up_to(int fd, std::size_t max);
 
 } // namespace ecryptfs
 

@@ -46,6 +46,21 @@ void report(const char *headline, const Error &err);
  */
 std::optional<std::string> existing_default_wrapped_file();
 
+/*
+ * The arguments of ecryptfs-unwrap-passphrase and
+ * ecryptfs-insert-wrapped-passphrase-into-keyring: none (the default file,
+ * prompt), FILE (prompt), FILE - (one stdin line) or FILE PASS (argument
+ * mode; a one-character PASS is refused when @one_char_arg_ok is false, as
+ * unwrap 111 does).  Returns nullopt when the usage text is due (exit 0),
+ * including a missing or over-long wrapping passphrase (then "Passphrase is
+ * too long" is printed for argument mode, naming the limit).
+ */
+struct WrappedFileArgs {
+	std::string file;
+	Passphrase wrapping;
+};
+std::optional<WrappedFileArgs> wrapped_file_args(int argc, char **argv, bool one_char_arg_ok);
+
 /* The "Passphrase is too long" line the reader prints, for argument mode. */
 void complain_too_long();
 
