@@ -108,13 +108,6 @@ int in_user_child(pam_handle_t *pamh, const priv::User &u, const std::function<i
 	return WIFEXITED(status) ? WEXITSTATUS(status) : kProbeFailed;
 }
 
-std::string private_mountpoint(const priv::Paths &paths)
-{
-	auto text = priv::read_small_file(paths.mnt_file);
-	return text ? priv::mountpoint_from_mnt_text(*text, paths.default_mountpoint)
-		    : paths.default_mountpoint;
-}
-
 /* What the user's setup looks like, checked as the user. */
 int probe(pam_handle_t *pamh, const priv::User &u)
 {
@@ -132,7 +125,7 @@ int probe(pam_handle_t *pamh, const priv::User &u)
 			bits |= kHasSigFile;
 		if (::stat(paths.wrapped_passphrase.c_str(), &st) == 0)
 			bits |= kHasWrapped;
-		if (priv::ecryptfs_mounted("\n", private_mountpoint(paths)))
+		if (priv::ecryptfs_mounted("\n", priv::configured_mountpoint(paths)))
 			bits |= kAlreadyMounted;
 		return bits;
 	});

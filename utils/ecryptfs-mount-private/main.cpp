@@ -73,11 +73,7 @@ int main(int argc, char **argv)
 
 	char cwd[4096];
 	if (getcwd(cwd, sizeof(cwd))) {
-		std::string dest = paths.default_mountpoint;
-		auto mnt = priv::read_small_file(paths.mnt_file);
-		if (mnt)
-			dest = priv::mountpoint_from_mnt_text(*mnt, dest);
-		if (dest == cwd)
+		if (priv::configured_mountpoint(paths) == cwd)
 			std::printf("\nINFO: Your private directory has been mounted.\n"
 				    "INFO: To see this change in your current shell:\n  cd %s\n\n",
 				    cwd);

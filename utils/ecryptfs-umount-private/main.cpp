@@ -28,10 +28,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const priv::Paths paths = priv::paths_for_home(user.value().home);
-	std::string dest = paths.default_mountpoint;
-	auto mnt = priv::read_small_file(paths.mnt_file);
-	if (mnt)
-		dest = priv::mountpoint_from_mnt_text(*mnt, dest);
+	const std::string dest = priv::configured_mountpoint(paths);
 	char cwd[4096];
 	const bool in_mountpoint = getcwd(cwd, sizeof(cwd)) && dest == cwd &&
 				   priv::ecryptfs_mounted(paths.crypt_dir, dest);

@@ -109,6 +109,13 @@ std::optional<std::string> read_small_file(const std::string &path, std::size_t 
 	return s;
 }
 
+std::string configured_mountpoint(const Paths &paths)
+{
+	auto text = read_small_file(paths.mnt_file);
+	return text ? mountpoint_from_mnt_text(*text, paths.default_mountpoint)
+		    : paths.default_mountpoint;
+}
+
 bool ecryptfs_mounted(const std::string &src, const std::string &dst)
 {
 	FILE *f = setmntent("/proc/self/mounts", "r");

@@ -53,6 +53,9 @@ int run_program(const std::string &path, const std::vector<std::string> &args,
 /* Read a whole (small) file; nullopt when it cannot be read. */
 std::optional<std::string> read_small_file(const std::string &path, std::size_t max = 65536);
 
+/* The mount point: first line of Private.mnt, or ~/Private. */
+std::string configured_mountpoint(const Paths &paths);
+
 /* Is there an ecryptfs mount whose source is @src or whose target is @dst? */
 bool ecryptfs_mounted(const std::string &src, const std::string &dst);
 
