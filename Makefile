@@ -11,7 +11,9 @@
 #                        build/kmod/<kver>/ so the builds never clobber
 #   make sparse          modules-all with C=1 (sparse), warnings fatal
 #   make userland        the C++ tools (CMake, in build/userland)
-#   make install         module for KVER and the tools
+#   make install         module for KVER and the tools (PREFIX, default
+#                        /usr/local; PREFIX=/usr puts mount.ecryptfs where
+#                        mount(8) finds it and pam_ecryptfs.so where PAM does)
 
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -20,6 +22,7 @@ RUNNING := $(shell uname -r)
 KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),$(lastword $(KVERS)))
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD ?= $(TOP)/build
+PREFIX ?= /usr/local
 KSRC := Kbuild kernel include
 
 .PHONY: all modules modules-all sparse clean userland install install-module
@@ -48,7 +51,8 @@ sparse:
 FORCE:
 
 userland:
-	cmake -S $(TOP) -B $(BUILD)/userland -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S $(TOP) -B $(BUILD)/userland -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_INSTALL_PREFIX=$(PREFIX)
 	cmake --build $(BUILD)/userland -j$(shell nproc)
 
 install-module: modules
