@@ -61,6 +61,15 @@ static inline int ecryptfs_lower_getattr(const struct path *path,
 #define ecryptfs_page_to_wb(p) (p)
 #endif
 
+/* 6.12: write_cache_pages() callbacks take a folio. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define ECRYPTFS_WCP_T struct folio
+#define ecryptfs_wcp_to_page(p) (&(p)->page)
+#else
+#define ECRYPTFS_WCP_T struct page
+#define ecryptfs_wcp_to_page(p) (p)
+#endif
+
 /* 6.3: struct renamedata names idmaps instead of user namespaces. */
 static inline int ecryptfs_vfs_rename(struct inode *old_dir,
 				      struct dentry *old_dentry,

@@ -131,12 +131,17 @@ struct ecryptfs_crypt_stat {
 	struct mutex cs_mutex;
 };
 
+/* ecryptfs_inode_info.state bits */
+#define ECRYPTFS_SIZE_DIRTY 0	/* i_size not yet in the header's size field */
+
 struct ecryptfs_inode_info {
 	struct inode vfs_inode;
 	struct inode *lower_inode;
 	struct mutex lower_file_mutex;
 	atomic_t lower_file_count;
 	struct file *lower_file;
+	unsigned long state;
+	struct mutex size_mutex;	/* serialises size-field writes */
 	struct ecryptfs_crypt_stat crypt_stat;
 };
 
@@ -247,6 +252,7 @@ void ecryptfs_put_lower_file(struct inode *inode);
 extern const struct address_space_operations ecryptfs_aops;
 int ecryptfs_write(struct inode *inode, const char *data, loff_t offset,
 		   size_t size);
+int ecryptfs_sync_size(struct inode *inode);
 
 /* crypto.c */
 int ecryptfs_crypto_init(void);

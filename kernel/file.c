@@ -83,6 +83,7 @@ void ecryptfs_put_lower_file(struct inode *inode)
 				       &ii->lower_file_mutex))
 		return;
 	filemap_write_and_wait(inode->i_mapping);
+	ecryptfs_sync_size(inode);
 	fput(ii->lower_file);
 	ii->lower_file = NULL;
 	mutex_unlock(&ii->lower_file_mutex);
@@ -294,12 +295,25 @@ static int ecryptfs_mmap(struct file *file, struct vm_area_struct *vma)
 static int ecryptfs_flush(struct file *file, fl_owner_t id)
 {
 	struct file *lower = ecryptfs_file_to_lower(file);
+	int rc;
 
-	if (lower->f_op->flush) {
-		filemap_write_and_wait(file->f_mapping);
-		return lower->f_op->flush(lower, id);
+	/*
+	 * Encrypted data and the size field reach the lower file on close of
+	 * a writable file (only those can dirty pages: write(), shared mmap).
+	 */
+	rc = 0;
+	if (file->f_mode & FMODE_WRITE) {
+		rc = filemap_write_and_wait(file->f_mapping);
+		if (!rc)
+			rc = ecryptfs_sync_size(file_inode(file));
 	}
-	return 0;
+	if (lower->f_op->flush) {
+		int rc2 = lower->f_op->flush(lower, id);
+
+		if (!rc)
+			rc = rc2;
+	}
+	return rc;
 }
 
 static int ecryptfs_fsync(struct file *file, loff_t start, loff_t end,
@@ -310,6 +324,11 @@ static int ecryptfs_fsync(struct file *file, loff_t start, loff_t end,
 	rc = file_write_and_wait(file);
 	if (rc)
 		return rc;
+	if (S_ISREG(file_inode(file)->i_mode)) {
+		rc = ecryptfs_sync_size(file_inode(file));
+		if (rc)
+			return rc;
+	}
 	return vfs_fsync(ecryptfs_file_to_lower(file), datasync);
 }
 
@@ -336,41 +355,44 @@ static bool ecryptfs_ioctl_allowed(unsigned int cmd)
 	}
 }
 
+/* Forward an allowed ioctl to the lower file, then recopy attributes. */
+static long forward_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg, bool compat)
+{
+	struct file *lower = ecryptfs_file_to_lower(file);
+	long (*fn)(struct file *f, unsigned int c, unsigned long a);
+	long rc;
+
+	fn = compat ? lower->f_op->compat_ioctl : lower->f_op->unlocked_ioctl;
+	if (!fn)
+		return compat ? -ENOIOCTLCMD : -ENOTTY;
+	rc = fn(lower, cmd, arg);
+	fsstack_copy_attr_all(file_inode(file), file_inode(lower));
+	return rc;
+}
+
 static long ecryptfs_unlocked_ioctl(struct file *file, unsigned int cmd,
 				    unsigned long arg)
 {
-	struct file *lower = ecryptfs_file_to_lower(file);
-	long rc;
-
-	if (!lower->f_op->unlocked_ioctl || !ecryptfs_ioctl_allowed(cmd))
+	if (!ecryptfs_ioctl_allowed(cmd))
 		return -ENOTTY;
-	rc = lower->f_op->unlocked_ioctl(lower, cmd, arg);
-	fsstack_copy_attr_all(file_inode(file), file_inode(lower));
-	return rc;
+	return forward_ioctl(file, cmd, arg, false);
 }
 
 #ifdef CONFIG_COMPAT
 static long ecryptfs_compat_ioctl(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
-	struct file *lower = ecryptfs_file_to_lower(file);
-	long rc;
-
-	if (!lower->f_op->compat_ioctl)
-		return -ENOIOCTLCMD;
 	switch (cmd) {
 	case FITRIM:
 	case FS_IOC32_GETFLAGS:
 	case FS_IOC32_SETFLAGS:
 	case FS_IOC32_GETVERSION:
 	case FS_IOC32_SETVERSION:
-		break;
+		return forward_ioctl(file, cmd, arg, true);
 	default:
 		return -ENOIOCTLCMD;
 	}
-	rc = lower->f_op->compat_ioctl(lower, cmd, arg);
-	fsstack_copy_attr_all(file_inode(file), file_inode(lower));
-	return rc;
 }
 #endif
 

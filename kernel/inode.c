@@ -110,6 +110,29 @@ static int ecryptfs_interpose(struct dentry *lower_dentry,
 	return 0;
 }
 
+/*
+ * The common tail of mkdir, mknod, symlink and link: interpose the new
+ * lower object, copy the parent's times and size (and link count for a
+ * directory), drop the lower parent lock, drop a negative upper dentry.
+ */
+static int finish_new(int rc, struct inode *dir, struct dentry *dentry,
+		      struct inode *lower_dir, struct dentry *lower_dentry)
+{
+	if (!rc && d_really_is_positive(lower_dentry)) {
+		rc = ecryptfs_interpose(lower_dentry, dentry, dir->i_sb);
+		if (!rc) {
+			fsstack_copy_attr_times(dir, lower_dir);
+			fsstack_copy_inode_size(dir, lower_dir);
+			if (d_is_dir(lower_dentry))
+				set_nlink(dir, lower_dir->i_nlink);
+		}
+	}
+	inode_unlock(lower_dir);
+	if (d_really_is_negative(dentry))
+		d_drop(dentry);
+	return rc;
+}
+
 static struct dentry *ecryptfs_lookup(struct inode *dir, struct dentry *dentry,
 				      unsigned int flags)
 {
@@ -265,18 +288,12 @@ static int ecryptfs_link(struct dentry *old_dentry, struct inode *dir,
 	if (IS_ERR(lower_dir))
 		return PTR_ERR(lower_dir);
 	rc = vfs_link(lower_old, ECRYPTFS_NOP_IDMAP, lower_dir, lower_new, NULL);
-	if (rc || d_really_is_negative(lower_new))
-		goto out;
-	rc = ecryptfs_interpose(lower_new, new_dentry, dir->i_sb);
-	if (rc)
-		goto out;
-	fsstack_copy_attr_times(dir, lower_dir);
-	fsstack_copy_inode_size(dir, lower_dir);
-	set_nlink(d_inode(old_dentry),
-		  ecryptfs_inode_to_lower(d_inode(old_dentry))->i_nlink);
-	i_size_write(d_inode(new_dentry), size);
-out:
-	inode_unlock(lower_dir);
+	rc = finish_new(rc, dir, new_dentry, lower_dir, lower_new);
+	if (!rc && d_really_is_positive(new_dentry)) {
+		set_nlink(d_inode(old_dentry),
+			  ecryptfs_inode_to_lower(d_inode(old_dentry))->i_nlink);
+		i_size_write(d_inode(new_dentry), size);
+	}
 	return rc;
 }
 
@@ -308,18 +325,7 @@ static int ecryptfs_symlink(ecryptfs_idmap_t *idmap, struct inode *dir,
 	}
 	rc = vfs_symlink(ECRYPTFS_NOP_IDMAP, lower_dir, lower_dentry, symname);
 	kfree(enc);
-	if (rc || d_really_is_negative(lower_dentry))
-		goto out;
-	rc = ecryptfs_interpose(lower_dentry, dentry, dir->i_sb);
-	if (rc)
-		goto out;
-	fsstack_copy_attr_times(dir, lower_dir);
-	fsstack_copy_inode_size(dir, lower_dir);
-out:
-	inode_unlock(lower_dir);
-	if (d_really_is_negative(dentry))
-		d_drop(dentry);
-	return rc;
+	return finish_new(rc, dir, dentry, lower_dir, lower_dentry);
 }
 
 static int ecryptfs_mkdir(ecryptfs_idmap_t *idmap, struct inode *dir,
@@ -333,19 +339,7 @@ static int ecryptfs_mkdir(ecryptfs_idmap_t *idmap, struct inode *dir,
 	if (IS_ERR(lower_dir))
 		return PTR_ERR(lower_dir);
 	rc = vfs_mkdir(ECRYPTFS_NOP_IDMAP, lower_dir, lower_dentry, mode);
-	if (rc || d_really_is_negative(lower_dentry))
-		goto out;
-	rc = ecryptfs_interpose(lower_dentry, dentry, dir->i_sb);
-	if (rc)
-		goto out;
-	fsstack_copy_attr_times(dir, lower_dir);
-	fsstack_copy_inode_size(dir, lower_dir);
-	set_nlink(dir, lower_dir->i_nlink);
-out:
-	inode_unlock(lower_dir);
-	if (d_really_is_negative(dentry))
-		d_drop(dentry);
-	return rc;
+	return finish_new(rc, dir, dentry, lower_dir, lower_dentry);
 }
 
 static int ecryptfs_rmdir(struct inode *dir, struct dentry *dentry)
@@ -385,18 +379,7 @@ static int ecryptfs_mknod(ecryptfs_idmap_t *idmap, struct inode *dir,
 	if (IS_ERR(lower_dir))
 		return PTR_ERR(lower_dir);
 	rc = vfs_mknod(ECRYPTFS_NOP_IDMAP, lower_dir, lower_dentry, mode, dev);
-	if (rc || d_really_is_negative(lower_dentry))
-		goto out;
-	rc = ecryptfs_interpose(lower_dentry, dentry, dir->i_sb);
-	if (rc)
-		goto out;
-	fsstack_copy_attr_times(dir, lower_dir);
-	fsstack_copy_inode_size(dir, lower_dir);
-out:
-	inode_unlock(lower_dir);
-	if (d_really_is_negative(dentry))
-		d_drop(dentry);
-	return rc;
+	return finish_new(rc, dir, dentry, lower_dir, lower_dentry);
 }
 
 static int ecryptfs_rename(ecryptfs_idmap_t *idmap, struct inode *old_dir,

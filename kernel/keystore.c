@@ -175,7 +175,8 @@ int ecryptfs_write_metadata(struct dentry *dentry, struct inode *inode)
 	if (rc < 0)
 		goto out;
 	if (cs->flags & ECRYPTFS_METADATA_IN_XATTR) {
-		rc = write_xattr(ecryptfs_dentry_to_lower(dentry), buf, rc);
+		/* As the reference: the 0x00 terminator is not stored. */
+		rc = write_xattr(ecryptfs_dentry_to_lower(dentry), buf, rc - 1);
 	} else {
 		ssize_t w;
 
@@ -397,20 +398,28 @@ int ecryptfs_write_size_field(struct inode *inode)
 	u8 *buf;
 	int rc;
 
+	struct mutex *size_mutex = &ecryptfs_inode_to_private(inode)->size_mutex;
+
 	if (!(cs->flags & ECRYPTFS_ENCRYPTED))
 		return 0;
 	if (!lower)
 		return -EIO;
+	/* i_size is read under the mutex: the last writer writes the latest. */
+	mutex_lock(size_mutex);
 	if (!(cs->flags & ECRYPTFS_METADATA_IN_XATTR)) {
 		ecryptfs_hdr_put_size(field, i_size_read(inode));
 		n = kernel_write(lower, field, sizeof(field), &off);
 		if (n < 0)
-			return (int)n;
-		return n == sizeof(field) ? 0 : -EIO;
+			rc = (int)n;
+		else
+			rc = n == sizeof(field) ? 0 : -EIO;
+		goto out;
 	}
 	buf = kzalloc(ECRYPTFS_XATTR_READ_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	n = ecryptfs_read_xattr_header(lower->f_path.dentry, file_inode(lower),
 				       buf, ECRYPTFS_XATTR_READ_MAX);
 	if (n < (ssize_t)ECRYPTFS_SIZE_FIELD_BYTES)
@@ -418,6 +427,8 @@ int ecryptfs_write_size_field(struct inode *inode)
 	ecryptfs_hdr_put_size(buf, i_size_read(inode));
 	rc = write_xattr(lower->f_path.dentry, buf, n);
 	kfree(buf);
+out:
+	mutex_unlock(size_mutex);
 	return rc;
 }
 

@@ -12,6 +12,8 @@
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/fs_stack.h>
+#include <linux/uio.h>
+#include <linux/bvec.h>
 
 #include "ecryptfs_kernel.h"
 
@@ -167,11 +169,28 @@ static int ecryptfs_read_folio(struct file *file, struct folio *folio)
 	return rc;
 }
 
+/* A dirty (mmap) page of a passthrough file: plaintext at the same offset. */
+static int passthrough_writepage(struct inode *inode, struct page *page)
+{
+	loff_t start = (loff_t)page->index << PAGE_SHIFT;
+	loff_t isize = i_size_read(inode);
+
+	if (start >= isize)
+		return 0;
+	return write_lower(inode, page, start,
+			   min_t(loff_t, PAGE_SIZE, isize - start));
+}
+
 static int ecryptfs_writepage(struct page *page, struct writeback_control *wbc)
 {
 	struct inode *inode = page->mapping->host;
 	int rc;
 
+	if (!(ecryptfs_crypt_stat(inode)->flags & ECRYPTFS_ENCRYPTED)) {
+		rc = passthrough_writepage(inode, page);
+		unlock_page(page);
+		return rc;
+	}
 	rc = ecryptfs_encrypt_page(inode, page, page->index);
 	if (rc) {
 		ClearPageUptodate(page);
@@ -293,17 +312,17 @@ static int ecryptfs_do_write_end(struct file *file,
 		if (eof_in_page < PAGE_SIZE && eof_in_page >= to)
 			zero_user_segment(page, eof_in_page, PAGE_SIZE);
 	}
-	rc = ecryptfs_encrypt_page(inode, page, index);
-	if (rc)
-		goto out;
-	if (pos + copied > i_size_read(inode))
+	/*
+	 * The page is encrypted at writeback (ecryptfs_writepages), many
+	 * pages per lower write; the size field follows at writeback, flush
+	 * (close) and fsync.
+	 */
+	if (pos + copied > i_size_read(inode)) {
 		i_size_write(inode, pos + copied);
-	rc = ecryptfs_write_size_field(inode);
-	if (rc) {
-		ecryptfs_err_rl(inode, "error writing the size field; rc = [%d]\n",
-				rc);
-		goto out;
+		set_bit(ECRYPTFS_SIZE_DIRTY,
+			&ecryptfs_inode_to_private(inode)->state);
 	}
+	set_page_dirty(page);
 	rc = copied;
 out:
 	unlock_page(page);
@@ -340,6 +359,232 @@ static sector_t ecryptfs_bmap(struct address_space *mapping, sector_t block)
 
 	rc = bmap(lower, &block);
 	return rc ? 0 : block;
+}
+
+#define ECRYPTFS_BATCH_PAGES 32	/* pages per lower read/write */
+
+/**
+ * ecryptfs_sync_size() - write the size field if i_size changed since
+ * it was last written
+ * @inode: upper inode with its lower file open
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_sync_size(struct inode *inode)
+{
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+	int rc;
+
+	if (!test_and_clear_bit(ECRYPTFS_SIZE_DIRTY, &ii->state))
+		return 0;
+	rc = ecryptfs_write_size_field(inode);
+	if (rc) {
+		set_bit(ECRYPTFS_SIZE_DIRTY, &ii->state);
+		ecryptfs_err_rl(inode, "error writing the size field; rc = [%d]\n",
+				rc);
+	}
+	return rc;
+}
+
+struct ecryptfs_wb_ctx {
+	struct inode *inode;
+	struct page *ct[ECRYPTFS_BATCH_PAGES];	/* ciphertext pages */
+	unsigned int n;
+	pgoff_t first;
+};
+
+/* An iterator over @n whole pages. */
+static void pages_iter(struct iov_iter *it, unsigned int dir,
+		       struct bio_vec *bv, struct page **pages, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		bv[i].bv_page = pages[i];
+		bv[i].bv_len = PAGE_SIZE;
+		bv[i].bv_offset = 0;
+	}
+	iov_iter_bvec(it, dir, bv, n, (size_t)n << PAGE_SHIFT);
+}
+
+/* Write the batch of ciphertext pages with one lower write. */
+static int wb_flush(struct ecryptfs_wb_ctx *c)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(c->inode);
+	struct file *lower = lower_file_of(c->inode);
+	struct bio_vec bv[ECRYPTFS_BATCH_PAGES];
+	size_t len = (size_t)c->n << PAGE_SHIFT;
+	struct iov_iter it;
+	loff_t pos;
+	ssize_t n;
+
+	if (!c->n)
+		return 0;
+	pos = ecryptfs_lower_header_size(cs) + ((loff_t)c->first << PAGE_SHIFT);
+	c->n = 0;
+	if (!lower)
+		return -EIO;
+	pages_iter(&it, ITER_SOURCE, bv, c->ct, len >> PAGE_SHIFT);
+	n = vfs_iter_write(lower, &it, &pos, 0);
+	if (n < 0)
+		return (int)n;
+	mark_inode_dirty_sync(c->inode);
+	return n == len ? 0 : -EIO;
+}
+
+static int ecryptfs_wb_page(ECRYPTFS_WCP_T *p, struct writeback_control *wbc,
+			    void *data)
+{
+	struct page *page = ecryptfs_wcp_to_page(p);
+	struct ecryptfs_wb_ctx *c = data;
+	struct inode *inode = c->inode;
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	loff_t isize = i_size_read(inode);
+	int rc;
+
+	/* Wholly beyond EOF: a truncate is in progress. */
+	if ((loff_t)page->index << PAGE_SHIFT >= isize) {
+		unlock_page(page);
+		return 0;
+	}
+	if (!(cs->flags & ECRYPTFS_ENCRYPTED)) {
+		rc = passthrough_writepage(inode, page);
+		unlock_page(page);
+		return rc;
+	}
+	if (c->n && (page->index != c->first + c->n ||
+		     c->n == ECRYPTFS_BATCH_PAGES)) {
+		rc = wb_flush(c);
+		if (rc)
+			goto err;
+	}
+	if (!c->ct[c->n]) {
+		c->ct[c->n] = alloc_page(GFP_NOFS);
+		if (!c->ct[c->n]) {
+			rc = -ENOMEM;
+			goto err;
+		}
+	}
+	if (!c->n)
+		c->first = page->index;
+	rc = ecryptfs_crypt_extents(cs, c->ct[c->n], page, 0, PAGE_SIZE,
+				    page->index * (PAGE_SIZE / ECRYPTFS_DATA_EXTENT_SIZE),
+				    true);
+	if (rc)
+		goto err;
+	c->n++;
+	unlock_page(page);
+	return 0;
+err:
+	ecryptfs_err_rl(inode, "error writing page %lu; rc = [%d]\n",
+			page->index, rc);
+	mapping_set_error(page->mapping, rc);
+	unlock_page(page);
+	return rc;
+}
+
+static int ecryptfs_writepages(struct address_space *mapping,
+			       struct writeback_control *wbc)
+{
+	struct ecryptfs_wb_ctx *c;
+	unsigned int i;
+	int rc, rc2;
+
+	c = kzalloc(sizeof(*c), GFP_NOFS);
+	if (!c)
+		return -ENOMEM;
+	c->inode = mapping->host;
+	rc = write_cache_pages(mapping, wbc, ecryptfs_wb_page, c);
+	rc2 = wb_flush(c);
+	for (i = 0; i < ECRYPTFS_BATCH_PAGES; i++)
+		if (c->ct[i])
+			__free_page(c->ct[i]);
+	kfree(c);
+	if (!rc)
+		rc = rc2;
+	if (rc)
+		mapping_set_error(mapping, rc);
+	else
+		rc = ecryptfs_sync_size(mapping->host);
+	return rc;
+}
+
+/* Read and decrypt a run of contiguous locked pages with one lower read. */
+static void ecryptfs_read_batch(struct inode *inode, struct page **pages,
+				unsigned int n)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct file *lower = lower_file_of(inode);
+	struct bio_vec bv[ECRYPTFS_BATCH_PAGES];
+	struct iov_iter it;
+	loff_t pos;
+	ssize_t got = -EIO;
+	unsigned int i;
+	int rc;
+
+	pos = ecryptfs_lower_header_size(cs) + ((loff_t)pages[0]->index << PAGE_SHIFT);
+	if (lower) {
+		pages_iter(&it, ITER_DEST, bv, pages, n);
+		got = vfs_iter_read(lower, &it, &pos, 0);
+	}
+	for (i = 0; i < n; i++) {
+		rc = got < 0 ? (int)got : 0;
+		/* A short lower read is no error: the rest decrypts from zeros. */
+		if (!rc && got < (ssize_t)((i + 1) << PAGE_SHIFT)) {
+			size_t have = got > (ssize_t)(i << PAGE_SHIFT) ?
+				      got - (i << PAGE_SHIFT) : 0;
+
+			zero_user_segment(pages[i], have, PAGE_SIZE);
+		}
+		if (!rc)
+			rc = ecryptfs_crypt_extents(cs, pages[i], pages[i], 0,
+						    PAGE_SIZE,
+						    pages[i]->index *
+						    (PAGE_SIZE / ECRYPTFS_DATA_EXTENT_SIZE),
+						    false);
+		if (rc) {
+			ecryptfs_err_rl(inode, "error reading page %lu; rc = [%d]\n",
+					pages[i]->index, rc);
+			ClearPageUptodate(pages[i]);
+		} else {
+			SetPageUptodate(pages[i]);
+		}
+		unlock_page(pages[i]);
+	}
+}
+
+static void ecryptfs_readahead(struct readahead_control *rac)
+{
+	struct inode *inode = rac->mapping->host;
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct page *pages[ECRYPTFS_BATCH_PAGES];
+	struct folio *folio;
+	unsigned int n = 0;
+
+	while ((folio = readahead_folio(rac))) {
+		struct page *page = &folio->page;
+
+		if (!(cs->flags & ECRYPTFS_ENCRYPTED) ||
+		    (cs->flags & ECRYPTFS_VIEW_AS_ENCRYPTED) ||
+		    folio_test_large(folio)) {
+			int rc = ecryptfs_fill_page(inode, page, folio->index);
+
+			if (rc)
+				ClearPageUptodate(page);
+			else
+				SetPageUptodate(page);
+			unlock_page(page);
+			continue;
+		}
+		if (n && (n == ECRYPTFS_BATCH_PAGES ||
+			  page->index != pages[0]->index + n)) {
+			ecryptfs_read_batch(inode, pages, n);
+			n = 0;
+		}
+		pages[n++] = page;
+	}
+	if (n)
+		ecryptfs_read_batch(inode, pages, n);
 }
 
 /**
@@ -416,7 +661,9 @@ const struct address_space_operations ecryptfs_aops = {
 	.invalidate_folio = block_invalidate_folio,
 #endif
 	.writepage = ecryptfs_writepage,
+	.writepages = ecryptfs_writepages,
 	.read_folio = ecryptfs_read_folio,
+	.readahead = ecryptfs_readahead,
 	.write_begin = ecryptfs_write_begin,
 	.write_end = ecryptfs_write_end,
 	.bmap = ecryptfs_bmap,

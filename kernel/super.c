@@ -21,6 +21,8 @@ static struct inode *ecryptfs_alloc_inode(struct super_block *sb)
 		return NULL;
 	ecryptfs_init_crypt_stat(&ii->crypt_stat);
 	mutex_init(&ii->lower_file_mutex);
+	mutex_init(&ii->size_mutex);
+	ii->state = 0;
 	atomic_set(&ii->lower_file_count, 0);
 	ii->lower_file = NULL;
 	ii->lower_inode = NULL;

@@ -80,7 +80,7 @@ mnt $D/xa $sigA ecryptfs_xattr_metadata
 : > $U/e
 [ "$(stat -c %s $D/xa/e)" = 0 ] || fail "xattr: empty lower size"
 getfattr -n user.ecryptfs --only-values $D/xa/e > /tmp/x 2>/dev/null || fail "no user.ecryptfs xattr"
-[ "$(stat -c %s /tmp/x)" = 82 ] || fail "xattr length $(stat -c %s /tmp/x)"
+[ "$(stat -c %s /tmp/x)" = 81 ] || fail "xattr length $(stat -c %s /tmp/x)"
 [ "$(hdr /tmp/x 16 4)" = 03000006 ] || fail "xattr flags $(hdr /tmp/x 16 4)"
 printf 'hello\n' > $U/e
 [ "$(stat -c %s $D/xa/e)" = 4096 ] || fail "xattr: lower size after 6 bytes"
