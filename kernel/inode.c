@@ -556,6 +556,30 @@ int ecryptfs_truncate(struct dentry *dentry, loff_t new_length)
 	return rc;
 }
 
+/*
+ * Encryption is deferred to writeback, so data still dirty in the page
+ * cache (and a size field not yet written) would reach the lower file
+ * after the times a caller sets now, and the lower file's mtime (which the
+ * upper inode copies) would be the time of that later write: "cp -p" and
+ * "touch -d" on a file just written would lose their times.  Write it all
+ * out first.
+ */
+static int ecryptfs_settle_lower(struct dentry *dentry, struct inode *inode)
+{
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+	int rc;
+
+	rc = filemap_write_and_wait(inode->i_mapping);
+	if (rc || !test_bit(ECRYPTFS_SIZE_DIRTY, &ii->state))
+		return rc;
+	rc = ecryptfs_get_lower_file(dentry, inode);
+	if (rc)
+		return rc;
+	rc = ecryptfs_sync_size(inode);
+	ecryptfs_put_lower_file(inode);
+	return rc;
+}
+
 static int ecryptfs_setattr(ecryptfs_idmap_t *idmap, struct dentry *dentry,
 			    struct iattr *ia)
 {
@@ -597,6 +621,11 @@ static int ecryptfs_setattr(ecryptfs_idmap_t *idmap, struct dentry *dentry,
 	rc = setattr_prepare(ECRYPTFS_NOP_IDMAP, dentry, ia);
 	if (rc)
 		return rc;
+	if (d_is_reg(dentry) && (ia->ia_valid & (ATTR_ATIME | ATTR_MTIME))) {
+		rc = ecryptfs_settle_lower(dentry, inode);
+		if (rc)
+			return rc;
+	}
 	memcpy(&lower_ia, ia, sizeof(lower_ia));
 	if (ia->ia_valid & ATTR_FILE)
 		lower_ia.ia_file = ecryptfs_file_to_lower(ia->ia_file);

@@ -188,6 +188,17 @@ chmod 640 $U/moved && [ "$(stat -c %a $L/moved)" = 640 ] || fail chmod
 chown 1000:1000 $U/moved && [ "$(stat -c %u:%g $L/moved)" = 1000:1000 ] || fail chown
 touch -d '2001-02-03 04:05:06' $U/moved
 [ "$(stat -c %Y $U/moved)" = "$(stat -c %Y $L/moved)" ] || fail utimes
+# Times set while the data is still dirty in the page cache (cp -p sets
+# them before close) must stay: encryption is deferred to writeback, and the
+# reference loses them in this case.
+head -c 10000 /dev/urandom > /tmp/cpp.src
+touch -d '2002-03-04 05:06:07' /tmp/cpp.src
+cp -p /tmp/cpp.src $U/cpp
+want=$(stat -c %Y /tmp/cpp.src)
+[ "$(stat -c %Y $U/cpp)" = "$want" ] || fail "cp -p lost the modification time (upper)"
+[ "$(stat -c %Y $L/cpp)" = "$want" ] || fail "cp -p lost the modification time (lower)"
+cmp /tmp/cpp.src $U/cpp || fail "cp -p content"
+rm $U/cpp
 setfattr -n user.test -v hello $U/moved || fail setfattr
 [ "$(getfattr --only-values -n user.test $L/moved)" = hello ] || fail "xattr not on lower"
 [ "$(getfattr --only-values -n user.test $U/moved)" = hello ] || fail "getfattr upper"
