@@ -5,11 +5,11 @@
 # in the guest (the overlay is writable; the reference's stays beside it as
 # *.reference), create real users, and run commands as them.
 #
-# ECRYPTFS_TEST_MODULE selects the kernel module: "ours" or "reference".
-# These tests exercise OUR userland; they default to the reference module
-# until our module passes them (say so in every run).
+# ECRYPTFS_TEST_MODULE selects the kernel module: "ours" (the default) or
+# "reference" (then every run says loudly that our userland ran on the
+# reference module).
 
-ECRYPTFS_TEST_MODULE=${ECRYPTFS_TEST_MODULE:-reference}
+ECRYPTFS_TEST_MODULE=${ECRYPTFS_TEST_MODULE:-ours}
 PRIVATE_BIN=$ECRYPTFS_BUILD/bin
 
 private_init() {
