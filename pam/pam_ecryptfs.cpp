@@ -298,43 +298,46 @@ PAM_ECRYPTFS_EXPORT int pam_sm_setcred(pam_handle_t *, int, int, const char **)
 	return PAM_SUCCESS;
 }
 
-PAM_ECRYPTFS_EXPORT int pam_sm_open_session(pam_handle_t *pamh, int, int, const char **)
+enum class SessionEdge { open, close };
+
+/*
+ * At session open or close, when the user set up a private directory and
+ * asked for it (auto-mount / auto-umount), run the setuid helper as the user:
+ * mount on open, unmount (-d: only when the last session ends) on close.
+ */
+static int session_helper(pam_handle_t *pamh, SessionEdge edge)
 {
 	auto user = pam_user(pamh);
 	if (!user)
 		return PAM_SUCCESS;
+	const bool open = edge == SessionEdge::open;
 	int rc = in_user_child(pamh, *user, [&]() -> int {
 		const priv::Paths paths = priv::paths_for_home(user->home);
+		const std::string &marker = open ? paths.auto_mount : paths.auto_umount;
 		struct stat st;
 		if (::stat(paths.sig_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
-		    ::stat(paths.auto_mount.c_str(), &st) != 0)
+		    ::stat(marker.c_str(), &st) != 0)
 			return 0;
-		priv::link_user_keyring_into_session();
-		exec_helper(priv::kMountHelper, "--pam-session", nullptr);
+		if (open) {
+			priv::link_user_keyring_into_session();
+			exec_helper(priv::kMountHelper, "--pam-session", nullptr);
+		}
+		exec_helper(priv::kUmountHelper, "-d", "--pam-session");
 	});
 	if (rc != 0)
-		pam_syslog(pamh, LOG_ERR, "pam_ecryptfs: mounting the private directory failed (%d)",
-			   rc);
+		pam_syslog(pamh, LOG_ERR, "pam_ecryptfs: %s the private directory failed (%d)",
+			   open ? "mounting" : "unmounting", rc);
 	return PAM_SUCCESS;
+}
+
+PAM_ECRYPTFS_EXPORT int pam_sm_open_session(pam_handle_t *pamh, int, int, const char **)
+{
+	return session_helper(pamh, SessionEdge::open);
 }
 
 PAM_ECRYPTFS_EXPORT int pam_sm_close_session(pam_handle_t *pamh, int, int, const char **)
 {
-	auto user = pam_user(pamh);
-	if (!user)
-		return PAM_SUCCESS;
-	int rc = in_user_child(pamh, *user, [&]() -> int {
-		const priv::Paths paths = priv::paths_for_home(user->home);
-		struct stat st;
-		if (::stat(paths.sig_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
-		    ::stat(paths.auto_umount.c_str(), &st) != 0)
-			return 0;
-		exec_helper(priv::kUmountHelper, "-d", "--pam-session");
-	});
-	if (rc != 0)
-		pam_syslog(pamh, LOG_ERR,
-			   "pam_ecryptfs: unmounting the private directory failed (%d)", rc);
-	return PAM_SUCCESS;
+	return session_helper(pamh, SessionEdge::close);
 }
 
 PAM_ECRYPTFS_EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int, const char **)
