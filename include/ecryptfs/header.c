@@ -303,23 +303,41 @@ size_t ecryptfs_hdr_write_fixed(u8 *buf, u64 size, u32 marker_random,
 
 static const u8 literal_name[8] = { '_', 'C', 'O', 'N', 'S', 'O', 'L', 'E' };
 
+/*
+ * Start a packet of @type with a body of @body_len bytes at *@pos, after
+ * checking that it and @after more bytes fit; *@pos moves past the
+ * length field.
+ */
+static int write_packet_head(u8 *buf, size_t len, size_t *pos, u8 type,
+			     size_t body_len, size_t after)
+{
+	size_t ls;
+	u8 lenbuf[2];
+
+	if (ecryptfs_write_packet_length(lenbuf, body_len, &ls))
+		return -EINVAL;
+	if (*pos > len || len - *pos < 1 + ls + body_len + after)
+		return -ENOSPC;
+	buf[(*pos)++] = type;
+	memcpy(buf + *pos, lenbuf, ls);
+	*pos += ls;
+	return 0;
+}
+
 int ecryptfs_hdr_write_tag3(u8 *buf, size_t len, size_t *pos, u8 cipher_code,
 			    const u8 *salt, const u8 *efek, size_t efek_len,
 			    const u8 *sig)
 {
-	size_t p = *pos, ls, need;
-	u8 lenbuf[2];
+	size_t p = *pos;
+	int rc;
 
 	if (efek_len > ECRYPTFS_MAX_EFEK_BYTES)
 		return -EINVAL;
-	if (ecryptfs_write_packet_length(lenbuf, 13 + efek_len, &ls))
-		return -EINVAL;
-	need = 1 + ls + 13 + efek_len + 2 + 22;
-	if (p > len || len - p < need)
-		return -ENOSPC;
-	buf[p++] = ECRYPTFS_TAG_3_PACKET;
-	memcpy(buf + p, lenbuf, ls);
-	p += ls;
+	/* the tag 11 that follows takes 2 + 22 bytes */
+	rc = write_packet_head(buf, len, &p, ECRYPTFS_TAG_3_PACKET,
+			       13 + efek_len, 2 + 22);
+	if (rc)
+		return rc;
 	buf[p++] = 4;
 	buf[p++] = cipher_code;
 	buf[p++] = 3;
@@ -329,8 +347,9 @@ int ecryptfs_hdr_write_tag3(u8 *buf, size_t len, size_t *pos, u8 cipher_code,
 	buf[p++] = 0x60;
 	memcpy(buf + p, efek, efek_len);
 	p += efek_len;
-	buf[p++] = ECRYPTFS_TAG_11_PACKET;
-	buf[p++] = 22;
+	rc = write_packet_head(buf, len, &p, ECRYPTFS_TAG_11_PACKET, 22, 0);
+	if (rc)
+		return rc;
 	buf[p++] = 0x62;
 	buf[p++] = 8;
 	memcpy(buf + p, literal_name, sizeof(literal_name));
@@ -339,6 +358,28 @@ int ecryptfs_hdr_write_tag3(u8 *buf, size_t len, size_t *pos, u8 cipher_code,
 	p += 4;
 	memcpy(buf + p, sig, ECRYPTFS_SIG_BYTES);
 	p += ECRYPTFS_SIG_BYTES;
+	*pos = p;
+	return 0;
+}
+
+int ecryptfs_hdr_write_tag1(u8 *buf, size_t len, size_t *pos,
+			    const u8 *key_id, const u8 *efek, size_t efek_len)
+{
+	size_t p = *pos;
+	int rc;
+
+	if (!efek_len || efek_len > ECRYPTFS_MAX_EFEK_BYTES)
+		return -EINVAL;
+	rc = write_packet_head(buf, len, &p, ECRYPTFS_TAG_1_PACKET,
+			       10 + efek_len, 0);
+	if (rc)
+		return rc;
+	buf[p++] = 3;
+	memcpy(buf + p, key_id, ECRYPTFS_SIG_BYTES);
+	p += ECRYPTFS_SIG_BYTES;
+	buf[p++] = ECRYPTFS_PUBKEY_ALGO_RSA;
+	memcpy(buf + p, efek, efek_len);
+	p += efek_len;
 	*pos = p;
 	return 0;
 }

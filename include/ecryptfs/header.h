@@ -50,6 +50,8 @@ extern "C" {
 #define ECRYPTFS_TAG_1_PACKET   0x01
 #define ECRYPTFS_TAG_3_PACKET   0x8C
 #define ECRYPTFS_TAG_11_PACKET  0xED
+/* Public-key algorithm byte of a tag 1 packet (RFC 2440 RSA). */
+#define ECRYPTFS_PUBKEY_ALGO_RSA 0x01
 
 /* RFC 2440 cipher codes. */
 #define ECRYPTFS_CIPHER_DES3_EDE 0x02
@@ -180,6 +182,22 @@ size_t ecryptfs_hdr_write_fixed(u8 *buf, u64 size, u32 marker_random,
 int ecryptfs_hdr_write_tag3(u8 *buf, size_t len, size_t *pos, u8 cipher_code,
 			    const u8 *salt, const u8 *efek, size_t efek_len,
 			    const u8 *sig);
+
+/**
+ * ecryptfs_hdr_write_tag1() - append a tag 1 packet (public-key wrapped FEK)
+ * @buf: header buffer
+ * @len: its size
+ * @pos: in/out write position
+ * @key_id: the 8-byte key signature
+ * @efek: the FEK as encrypted by ecryptfsd (tag 67 reply)
+ * @efek_len: its length (1..512)
+ *
+ * Writes 01 | len | 03 | key_id[8] | 01 (RSA) | EFEK, as the reference.
+ *
+ * Return: 0, or -ENOSPC/-EINVAL.
+ */
+int ecryptfs_hdr_write_tag1(u8 *buf, size_t len, size_t *pos,
+			    const u8 *key_id, const u8 *efek, size_t efek_len);
 
 /**
  * ecryptfs_hdr_write_end() - append the 0x00 terminator
