@@ -37,6 +37,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/atomic_file.h"
 #include "libecryptfs/crypto.h"
 #include "libecryptfs/kernel_features.h"
@@ -51,17 +52,10 @@ using namespace ecryptfs;
 
 namespace {
 
-[[noreturn]] void error(const std::string &msg)
-{
-	std::fflush(stdout);
-	std::fprintf(stderr, "ERROR:  %s\n", msg.c_str());
-	std::exit(1);
-}
+constexpr cli::ScriptMessages kMsg{"  ", true, nullptr};
+[[noreturn]] void error(const std::string &msg) { kMsg.die(msg); }
 
-void info(const std::string &msg)
-{
-	std::fprintf(stderr, "INFO:  %s\n", msg.c_str());
-}
+void info(const std::string &msg) { kMsg.info(msg); }
 
 [[noreturn]] void usage()
 {

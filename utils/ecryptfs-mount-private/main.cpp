@@ -27,12 +27,7 @@ int main(int argc, char **argv)
 			    "to unwrap ~/.ecryptfs/wrapped-passphrase.\n");
 		return 0;
 	}
-	auto user = priv::lookup_user(getuid());
-	if (!user) {
-		std::fprintf(stderr, "ERROR: %s\n", user.error().reason.c_str());
-		return 1;
-	}
-	const priv::Paths paths = priv::paths_for_home(user.value().home);
+	const priv::Paths paths = priv::own_paths_or_exit();
 
 	/* Silently first: the keys may be in the keyring already. */
 	if (priv::run_program(priv::kMountHelper, {priv::kMountHelper}, {}, true) == 0)

@@ -20,6 +20,7 @@
 
 #include <keyutils.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/passphrase_input.h"
 #include "libecryptfs/private_dir.h"
 #include "libecryptfs/private_ops.h"
@@ -28,18 +29,10 @@ using namespace ecryptfs;
 
 namespace {
 
-[[noreturn]] void error(const std::string &msg)
-{
-	std::fflush(stdout);
-	std::fprintf(stderr, "ERROR: %s\n", msg.c_str());
-	std::exit(1);
-}
+constexpr cli::ScriptMessages kMsg{};
+[[noreturn]] void error(const std::string &msg) { kMsg.die(msg); }
 
-void info(const std::string &msg)
-{
-	std::printf("INFO: %s\n", msg.c_str());
-	std::fflush(stdout);
-}
+void info(const std::string &msg) { kMsg.info(msg); }
 
 /* One answer line from fd 0, unbuffered (passphrases are read from fd 0 too). */
 std::string read_answer()

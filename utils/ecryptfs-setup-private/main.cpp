@@ -41,12 +41,8 @@ namespace {
 
 constexpr int kAttempts = 3;
 
-[[noreturn]] void error(const std::string &msg)
-{
-	std::fflush(stdout);
-	std::fprintf(stderr, "ERROR:  %s\n", msg.c_str());
-	std::exit(1);
-}
+constexpr cli::ScriptMessages kMsg{"  ", false, nullptr};
+[[noreturn]] void error(const std::string &msg) { kMsg.die(msg); }
 
 void usage_and_exit(const char *argv0)
 {

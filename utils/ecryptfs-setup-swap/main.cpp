@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/atomic_file.h"
 #include "libecryptfs/private_ops.h"
 
@@ -38,24 +39,12 @@ namespace {
 
 bool g_dry = false;
 
-[[noreturn]] void error(const std::string &msg)
-{
-	std::fflush(stdout);
-	std::fprintf(stderr, "ERROR: %s\n", msg.c_str());
-	std::exit(1);
-}
+constexpr cli::ScriptMessages kMsg{};
+[[noreturn]] void error(const std::string &msg) { kMsg.die(msg); }
 
-void info(const std::string &msg)
-{
-	std::printf("INFO: %s\n", msg.c_str());
-	std::fflush(stdout);
-}
+void info(const std::string &msg) { kMsg.info(msg); }
 
-void warn(const std::string &msg)
-{
-	std::fflush(stdout);
-	std::fprintf(stderr, "WARNING: %s\n", msg.c_str());
-}
+void warn(const std::string &msg) { kMsg.warn(msg); }
 
 [[noreturn]] void usage()
 {

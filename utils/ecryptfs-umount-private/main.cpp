@@ -22,12 +22,7 @@ int main(int argc, char **argv)
 			    "and removes its keys from your keyring.\n");
 		return 0;
 	}
-	auto user = priv::lookup_user(getuid());
-	if (!user) {
-		std::fprintf(stderr, "ERROR: %s\n", user.error().reason.c_str());
-		return 1;
-	}
-	const priv::Paths paths = priv::paths_for_home(user.value().home);
+	const priv::Paths paths = priv::own_paths_or_exit();
 	const std::string dest = priv::configured_mountpoint(paths);
 	char cwd[4096];
 	const bool in_mountpoint = getcwd(cwd, sizeof(cwd)) && dest == cwd &&

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/private_dir.h"
 #include "libecryptfs/private_ops.h"
 
@@ -21,17 +22,10 @@ using namespace ecryptfs;
 
 namespace {
 
-[[noreturn]] void error(const std::string &msg)
-{
-	std::fflush(stdout);
-	std::fprintf(stderr, "ERROR: %s\nERROR: Configuration invalid\n", msg.c_str());
-	std::exit(1);
-}
+constexpr cli::ScriptMessages kMsg{" ", false, "Configuration invalid"};
+[[noreturn]] void error(const std::string &msg) { kMsg.die(msg); }
 
-void info(const std::string &msg)
-{
-	std::printf("INFO: %s\n", msg.c_str());
-}
+void info(const std::string &msg) { kMsg.info(msg); }
 
 void usage()
 {

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <sys/stat.h>
@@ -113,6 +114,27 @@ std::optional<WrappedFileArgs> wrapped_file_args(int argc, char **argv, bool one
 	}
 	out.wrapping = std::move(*wrapping);
 	return out;
+}
+
+void ScriptMessages::die(const std::string &msg) const
+{
+	std::fflush(stdout);
+	std::fprintf(stderr, "ERROR:%s%s\n", gap, msg.c_str());
+	if (error_trailer)
+		std::fprintf(stderr, "ERROR:%s%s\n", gap, error_trailer);
+	std::exit(1);
+}
+
+void ScriptMessages::info(const std::string &msg) const
+{
+	std::fprintf(info_to_stderr ? stderr : stdout, "INFO:%s%s\n", gap, msg.c_str());
+	std::fflush(stdout);
+}
+
+void ScriptMessages::warn(const std::string &msg) const
+{
+	std::fflush(stdout);
+	std::fprintf(stderr, "WARNING:%s%s\n", gap, msg.c_str());
 }
 
 } // namespace ecryptfs::cli

@@ -2,6 +2,7 @@
 #include "libecryptfs/private_ops.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -18,6 +19,16 @@
 #include "libecryptfs/wrapped.h"
 
 namespace ecryptfs::priv {
+
+Paths own_paths_or_exit()
+{
+	auto user = lookup_user(getuid());
+	if (!user) {
+		std::fprintf(stderr, "ERROR: %s\n", user.error().reason.c_str());
+		std::exit(1);
+	}
+	return paths_for_home(user.value().home);
+}
 
 Result<Sigs> add_mount_passphrase_keys(const Passphrase &mountpass, bool fnek)
 {

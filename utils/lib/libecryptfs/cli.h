@@ -70,6 +70,23 @@ void complain_too_long();
  */
 bool print_secret_line(const Passphrase &secret);
 
+/*
+ * The "ERROR:", "INFO:" and "WARNING:" lines of the reference's shell tools,
+ * which differ per tool: @gap follows the colon (one space, or two in
+ * ecryptfs-setup-private and ecryptfs-migrate-home), INFO goes to stdout
+ * (flushed, so it stays in order with stderr) or to stderr, and an error may
+ * carry a fixed second line.  die() exits with status 1.
+ */
+struct ScriptMessages {
+	const char *gap = " ";
+	bool info_to_stderr = false;
+	const char *error_trailer = nullptr;
+
+	[[noreturn]] void die(const std::string &msg) const;
+	void info(const std::string &msg) const;
+	void warn(const std::string &msg) const;
+};
+
 } // namespace ecryptfs::cli
 
 #endif

@@ -22,6 +22,13 @@ inline constexpr const char *kMountHelper = "/sbin/mount.ecryptfs_private";
 inline constexpr const char *kUmountHelper = "/sbin/umount.ecryptfs_private";
 
 /*
+ * The private-directory files of the user running the tool (real uid).
+ * Prints "ERROR: <reason>" and exits with status 1 when the account cannot
+ * be looked up.
+ */
+Paths own_paths_or_exit();
+
+/*
  * Add the keys of mount passphrase @mountpass to @u: the filename key
  * (salt "99887766") when @fnek, then the file key (~/.ecryptfsrc salt or
  * the default).  Returns their sigs.
