@@ -10,6 +10,7 @@
 #include <keys/encrypted-type.h>
 
 #include "ecryptfs_kernel.h"
+#include "messaging.h"
 
 static int request_key_err(long err)
 {
@@ -128,36 +129,48 @@ int ecryptfs_add_global_auth_tok(struct ecryptfs_mount_crypt_stat *mcs,
 	return 0;
 }
 
-/* Copy KEK and salt of a validated password token; key->sem held. */
-static int copy_kek(struct key *key, u8 *kek, u8 *salt)
+/* What the kernel uses of a validated token; key->sem held. */
+static int copy_tok_info(struct key *key, struct ecryptfs_tok_info *info)
 {
 	const u8 *data;
-	u16 type;
+	u8 raw[ECRYPTFS_SIG_BYTES];
 	int rc;
 
 	rc = validate_payload(key, &data);
 	if (rc)
 		return rc;
-	memcpy(&type, data + ECRYPTFS_TOK_TYPE_OFF, 2);
-	if (type != ECRYPTFS_TOK_TYPE_PASSWORD)
+	memcpy(&info->type, data + ECRYPTFS_TOK_TYPE_OFF, 2);
+	if (info->type == ECRYPTFS_TOK_TYPE_PASSWORD) {
+		memcpy(info->kek, data + ECRYPTFS_TOK_KEK_OFF,
+		       ECRYPTFS_TOK_KEK_BYTES);
+		memcpy(info->salt, data + ECRYPTFS_TOK_SALT_OFF,
+		       ECRYPTFS_SALT_BYTES);
+		return 0;
+	}
+	/* Private key: the blob stays in the keyring for ecryptfsd. */
+	memcpy(info->pki_sig, data + ECRYPTFS_TOK_PKI_SIG_OFF,
+	       ECRYPTFS_TOK_PKI_SIG_BYTES);
+	if (info->pki_sig[ECRYPTFS_SIG_HEX_BYTES] != '\0' ||
+	    strnlen(info->pki_sig, ECRYPTFS_SIG_HEX_BYTES) != ECRYPTFS_SIG_HEX_BYTES ||
+	    ecryptfs_sig_from_hex(info->pki_sig, raw))
 		return -EINVAL;
-	memcpy(kek, data + ECRYPTFS_TOK_KEK_OFF, ECRYPTFS_TOK_KEK_BYTES);
-	if (salt)
-		memcpy(salt, data + ECRYPTFS_TOK_SALT_OFF, ECRYPTFS_SALT_BYTES);
 	return 0;
 }
 
 /**
- * ecryptfs_get_passphrase_tok() - KEK and salt of the token named @sig
- * @mcs: the mount
+ * ecryptfs_get_auth_tok() - what the kernel uses of the token named @sig
+ * @mcs: the mount (its list of global auth toks is searched first)
  * @sig: 16 hex chars
- * @kek: 64 bytes out
- * @salt: 8 bytes out, or NULL
+ * @info: out; the caller wipes it with memzero_explicit() after use
  *
- * Return: as ecryptfs_find_passphrase_kek().
+ * Looks in the mount's list, then (unless ecryptfs_mount_auth_tok_only)
+ * in the caller's keyrings, validating the token (spec §4.3).
+ *
+ * Return: 0, -ENOENT (no such key), -EINVAL (invalid/revoked), or
+ * -EKEYEXPIRED.
  */
-int ecryptfs_get_passphrase_tok(struct ecryptfs_mount_crypt_stat *mcs,
-				const char *sig, u8 *kek, u8 *salt)
+int ecryptfs_get_auth_tok(struct ecryptfs_mount_crypt_stat *mcs,
+			  const char *sig, struct ecryptfs_tok_info *info)
 {
 	struct ecryptfs_global_auth_tok *tok;
 	struct key *key = NULL;
@@ -179,7 +192,7 @@ int ecryptfs_get_passphrase_tok(struct ecryptfs_mount_crypt_stat *mcs,
 			goto out_unlock;
 		}
 		down_read(&tok->key->sem);
-		rc = copy_kek(tok->key, kek, salt);
+		rc = copy_tok_info(tok->key, info);
 		up_read(&tok->key->sem);
 		if (rc) {
 			tok->flags |= ECRYPTFS_AUTH_TOK_INVALID;
@@ -195,13 +208,43 @@ int ecryptfs_get_passphrase_tok(struct ecryptfs_mount_crypt_stat *mcs,
 	if (IS_ERR(key))
 		return PTR_ERR(key);
 	down_read(&key->sem);
-	rc = copy_kek(key, kek, salt);
+	rc = copy_tok_info(key, info);
 	up_read(&key->sem);
 	key_put(key);
 	return rc ? -EINVAL : 0;
 
 out_unlock:
 	mutex_unlock(&mcs->auth_toks_mutex);
+	return rc;
+}
+
+/**
+ * ecryptfs_get_passphrase_tok() - KEK and salt of the token named @sig
+ * @mcs: the mount
+ * @sig: 16 hex chars
+ * @kek: 64 bytes out
+ * @salt: 8 bytes out, or NULL
+ *
+ * Return: as ecryptfs_get_auth_tok(); -EINVAL for a private-key token.
+ */
+int ecryptfs_get_passphrase_tok(struct ecryptfs_mount_crypt_stat *mcs,
+				const char *sig, u8 *kek, u8 *salt)
+{
+	struct ecryptfs_tok_info *info;
+	int rc;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	rc = ecryptfs_get_auth_tok(mcs, sig, info);
+	if (!rc && info->type != ECRYPTFS_TOK_TYPE_PASSWORD)
+		rc = -EINVAL;
+	if (!rc) {
+		memcpy(kek, info->kek, ECRYPTFS_TOK_KEK_BYTES);
+		if (salt)
+			memcpy(salt, info->salt, ECRYPTFS_SALT_BYTES);
+	}
+	kfree_sensitive(info);
 	return rc;
 }
 

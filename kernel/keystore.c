@@ -11,6 +11,8 @@
 #include <linux/fs_stack.h>
 
 #include "ecryptfs_kernel.h"
+#include "ecryptfs/msg.h"
+#include "messaging.h"
 
 static const u32 ecryptfs_mcs_flag_mask = ECRYPTFS_METADATA_IN_XATTR |
 	ECRYPTFS_VIEW_AS_ENCRYPTED | ECRYPTFS_ENCRYPT_FILENAMES |
@@ -82,6 +84,65 @@ int ecryptfs_new_file_context(struct inode *inode)
 	return ecryptfs_set_file_key(cs);
 }
 
+/* Room for a tag 64 request (the largest): 2 + 16 + 2 + 512. */
+#define PKI_REQUEST_MAX (4 + ECRYPTFS_SIG_HEX_BYTES + ECRYPTFS_MAX_EFEK_BYTES)
+
+static void pki_report(struct inode *inode, const char *what, const char *sig,
+		       int rc)
+{
+	if (rc == -ENOTCONN)
+		ecryptfs_err_rl(inode, "cannot %s the file key with public key [%s]: no ecryptfsd registered for this user\n",
+				what, sig);
+	else if (rc == -ENOMSG)
+		ecryptfs_err_rl(inode, "cannot %s the file key with public key [%s]: ecryptfsd did not reply in time\n",
+				what, sig);
+	else
+		ecryptfs_err_rl(inode, "cannot %s the file key with public key [%s]; rc = [%d]\n",
+				what, sig, rc);
+}
+
+/*
+ * Public-key wrap: ask ecryptfsd to encrypt the FEK (tag 66), write its
+ * answer (tag 67) as a tag 1 packet.
+ */
+static int write_pki_packet(struct inode *inode,
+			    const struct ecryptfs_tok_info *info, u8 code,
+			    u8 *buf, size_t len, size_t *pos)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	u8 key_id[ECRYPTFS_SIG_BYTES];
+	u8 *req, *resp = NULL;
+	size_t req_len, resp_len = 0, efek_len;
+	const u8 *efek;
+	int rc;
+
+	rc = ecryptfs_sig_from_hex(info->pki_sig, key_id);
+	if (rc)
+		return rc;
+	req = kmalloc(PKI_REQUEST_MAX, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	rc = ecryptfs_msg_write_tag66(req, PKI_REQUEST_MAX, info->pki_sig, code,
+				      cs->key, cs->key_size, &req_len);
+	if (rc)
+		goto out;
+	rc = ecryptfs_send_and_wait(req, req_len, &resp, &resp_len);
+	if (rc)
+		goto out;
+	rc = ecryptfs_msg_parse_tag67(resp, resp_len, &efek, &efek_len);
+	if (rc)
+		goto out;
+	rc = ecryptfs_hdr_write_tag1(buf, len, pos, key_id, efek, efek_len);
+out:
+	kfree_sensitive(req);
+	kfree_sensitive(resp);
+	if (rc) {
+		pki_report(inode, "wrap", info->pki_sig, rc);
+		rc = -EIO;
+	}
+	return rc;
+}
+
 /* Build the header of @inode into @buf (@len bytes); returns its length. */
 static int build_header(struct inode *inode, u8 *buf, size_t len)
 {
@@ -89,7 +150,7 @@ static int build_header(struct inode *inode, u8 *buf, size_t len)
 	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
 	struct ecryptfs_key_sig *ks;
 	size_t pos, n = efek_size(cs->cipher, cs->key_size);
-	u8 kek[ECRYPTFS_TOK_KEK_BYTES], salt[ECRYPTFS_SALT_BYTES];
+	struct ecryptfs_tok_info *info;
 	u8 efek[ECRYPTFS_MAX_KEY_BYTES], sig[ECRYPTFS_SIG_BYTES];
 	u32 marker, flags = ECRYPTFS_HDR_FLAG_ENCRYPTED;
 	u8 code;
@@ -98,6 +159,9 @@ static int build_header(struct inode *inode, u8 *buf, size_t len)
 	code = ecryptfs_cipher_code(cs->cipher, cs->key_size);
 	if (!code || n > sizeof(efek))
 		return -EINVAL;
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
 	if (cs->flags & ECRYPTFS_METADATA_IN_XATTR)
 		flags |= ECRYPTFS_HDR_FLAG_METADATA_IN_XATTR;
 	if (cs->flags & ECRYPTFS_ENCRYPT_FILENAMES)
@@ -110,25 +174,31 @@ static int build_header(struct inode *inode, u8 *buf, size_t len)
 		rc = ecryptfs_sig_from_hex(ks->sig, sig);
 		if (rc)
 			break;
-		rc = ecryptfs_get_passphrase_tok(mcs, ks->sig, kek, salt);
+		rc = ecryptfs_get_auth_tok(mcs, ks->sig, info);
 		if (rc) {
 			ecryptfs_err_rl(inode, "no usable key for sig [%s]; rc = [%d]\n",
 					ks->sig, rc);
 			rc = -EINVAL;
 			break;
 		}
+		if (info->type == ECRYPTFS_TOK_TYPE_PRIVATE) {
+			rc = write_pki_packet(inode, info, code, buf, len, &pos);
+			if (rc)
+				break;
+			continue;
+		}
 		memset(efek, 0, sizeof(efek));
 		memcpy(efek, cs->key, cs->key_size);
-		rc = ecryptfs_ecb_crypt(cs->cipher, kek, cs->key_size, efek, n,
-					true);
+		rc = ecryptfs_ecb_crypt(cs->cipher, info->kek, cs->key_size,
+					efek, n, true);
 		if (rc)
 			break;
-		rc = ecryptfs_hdr_write_tag3(buf, len, &pos, code, salt, efek,
-					     n, sig);
+		rc = ecryptfs_hdr_write_tag3(buf, len, &pos, code, info->salt,
+					     efek, n, sig);
 		if (rc)
 			break;
 	}
-	memzero_explicit(kek, sizeof(kek));
+	kfree_sensitive(info);
 	memzero_explicit(efek, sizeof(efek));
 	if (rc)
 		return rc;
@@ -255,6 +325,53 @@ static void init_i_size(struct inode *inode, u64 hdr_size)
 	cs->flags |= ECRYPTFS_I_SIZE_INITIALIZED;
 }
 
+/*
+ * Public-key unwrap: ask ecryptfsd to decrypt the EFEK of a tag 1 packet
+ * (tag 64), check its answer (tag 65) and set cipher and FEK.
+ */
+static int unwrap_pki(struct inode *inode, const char *sig,
+		      const struct ecryptfs_hdr_key *k)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	u8 *req, *resp = NULL;
+	size_t req_len, resp_len = 0, key_len;
+	const u8 *key;
+	const char *name;
+	u8 code;
+	int rc;
+
+	req = kmalloc(PKI_REQUEST_MAX, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	rc = ecryptfs_msg_write_tag64(req, PKI_REQUEST_MAX, sig, k->efek,
+				      k->efek_len, &req_len);
+	if (rc)
+		goto out;
+	rc = ecryptfs_send_and_wait(req, req_len, &resp, &resp_len);
+	if (rc)
+		goto out;
+	rc = ecryptfs_msg_parse_tag65(resp, resp_len, &code, &key, &key_len);
+	if (rc)
+		goto out;
+	/* The cipher code must name a cipher and agree with the key size. */
+	name = ecryptfs_cipher_name(code);
+	if (!name || !key_len || ecryptfs_cipher_code(name, key_len) != code) {
+		ecryptfs_err_rl(inode, "ecryptfsd returned cipher code 0x%02x with a %zu-byte key\n",
+				code, key_len);
+		rc = -EINVAL;
+		goto out;
+	}
+	strscpy(cs->cipher, name, sizeof(cs->cipher));
+	cs->key_size = key_len;
+	memcpy(cs->key, key, key_len);
+out:
+	kfree_sensitive(req);
+	kfree_sensitive(resp);
+	if (rc)
+		pki_report(inode, "unwrap", sig, rc);
+	return rc;
+}
+
 /* Find a usable key among the header's candidates and set the FEK. */
 static int unwrap_fek(struct inode *inode, const u8 *buf, size_t len,
 		      const struct ecryptfs_hdr *h)
@@ -264,26 +381,38 @@ static int unwrap_fek(struct inode *inode, const u8 *buf, size_t len,
 	struct ecryptfs_hdr_key k;
 	size_t pos = h->packets_offset;
 	char sig[ECRYPTFS_SIG_HEX_BYTES + 1];
-	u8 kek[ECRYPTFS_TOK_KEK_BYTES];
+	struct ecryptfs_tok_info *info;
 	u8 *efek;
 	int rc, found = 0;
 	bool any = false;
 
 	efek = kmalloc(ECRYPTFS_MAX_EFEK_BYTES, GFP_KERNEL);
-	if (!efek)
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!efek || !info) {
+		kfree(efek);
+		kfree(info);
 		return -ENOMEM;
+	}
 	while ((rc = ecryptfs_hdr_next_key(buf, len, &pos, &k)) == 1) {
 		const char *name;
 
 		any = true;
-		if (k.tag != ECRYPTFS_TAG_3_PACKET)
-			continue;	/* public-key files need ecryptfsd */
-		name = ecryptfs_cipher_name(k.cipher_code);
 		ecryptfs_sig_to_hex(k.sig, sig);
-		if (ecryptfs_find_passphrase_kek(mcs, sig, kek))
+		if (ecryptfs_get_auth_tok(mcs, sig, info))
 			continue;
+		if (k.tag == ECRYPTFS_TAG_1_PACKET) {
+			if (info->type != ECRYPTFS_TOK_TYPE_PRIVATE)
+				continue;
+			if (unwrap_pki(inode, sig, &k))
+				continue;
+			found = 1;
+			break;
+		}
+		if (info->type != ECRYPTFS_TOK_TYPE_PASSWORD)
+			continue;
+		name = ecryptfs_cipher_name(k.cipher_code);
 		memcpy(efek, k.efek, k.efek_len);
-		if (ecryptfs_ecb_crypt(name, kek, k.key_bytes, efek,
+		if (ecryptfs_ecb_crypt(name, info->kek, k.key_bytes, efek,
 				       k.efek_len, false))
 			continue;
 		strscpy(cs->cipher, name, sizeof(cs->cipher));
@@ -292,7 +421,7 @@ static int unwrap_fek(struct inode *inode, const u8 *buf, size_t len,
 		found = 1;
 		break;
 	}
-	memzero_explicit(kek, sizeof(kek));
+	kfree_sensitive(info);
 	memzero_explicit(efek, ECRYPTFS_MAX_EFEK_BYTES);
 	kfree(efek);
 	if (rc < 0)

@@ -17,6 +17,7 @@
 #include <linux/backing-dev.h>
 
 #include "ecryptfs_kernel.h"
+#include "messaging.h"
 
 /* Spec §7.1: registered with permission 0 (load time only). */
 static int ecryptfs_verbosity;
@@ -24,19 +25,10 @@ module_param(ecryptfs_verbosity, int, 0);
 MODULE_PARM_DESC(ecryptfs_verbosity,
 		 "Initial verbosity level (0 or 1; key material is never logged by this implementation)");
 
-static unsigned int ecryptfs_message_buf_len = 32;
-module_param(ecryptfs_message_buf_len, uint, 0);
-MODULE_PARM_DESC(ecryptfs_message_buf_len, "Number of message buffer elements");
-
-static long ecryptfs_message_wait_timeout = 3;
-module_param(ecryptfs_message_wait_timeout, long, 0);
-MODULE_PARM_DESC(ecryptfs_message_wait_timeout,
-		 "Maximum number of seconds that an operation will sleep while waiting for a message response from userspace");
-
-static unsigned int ecryptfs_number_of_users = 4;
-module_param(ecryptfs_number_of_users, uint, 0);
-MODULE_PARM_DESC(ecryptfs_number_of_users,
-		 "An estimate of the number of concurrent users of eCryptfs");
+/*
+ * ecryptfs_message_buf_len, ecryptfs_message_wait_timeout and
+ * ecryptfs_number_of_users are registered in messaging.c.
+ */
 
 struct kmem_cache *ecryptfs_inode_cachep;
 
@@ -385,10 +377,6 @@ static int __init ecryptfs_init(void)
 
 	if (PAGE_SIZE < ECRYPTFS_DATA_EXTENT_SIZE)
 		return -EINVAL;
-	if (ecryptfs_number_of_users > 32768) {
-		pr_warn("ecryptfs: ecryptfs_number_of_users capped at 32768\n");
-		ecryptfs_number_of_users = 32768;
-	}
 	ecryptfs_inode_cachep = kmem_cache_create("ecryptfs_inode_cache",
 						  sizeof(struct ecryptfs_inode_info),
 						  0, SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT,
@@ -403,9 +391,12 @@ static int __init ecryptfs_init(void)
 	rc = sysfs_create_group(ecryptfs_kobj, &ecryptfs_attr_group);
 	if (rc)
 		goto out_put;
-	rc = ecryptfs_crypto_init();
+	rc = ecryptfs_init_messaging();
 	if (rc)
 		goto out_group;
+	rc = ecryptfs_crypto_init();
+	if (rc)
+		goto out_messaging;
 	rc = register_filesystem(&ecryptfs_fs_type);
 	if (rc)
 		goto out_crypto;
@@ -413,6 +404,8 @@ static int __init ecryptfs_init(void)
 
 out_crypto:
 	ecryptfs_crypto_exit();
+out_messaging:
+	ecryptfs_destroy_messaging();
 out_group:
 	sysfs_remove_group(ecryptfs_kobj, &ecryptfs_attr_group);
 out_put:
@@ -426,6 +419,7 @@ static void __exit ecryptfs_exit(void)
 {
 	unregister_filesystem(&ecryptfs_fs_type);
 	ecryptfs_crypto_exit();
+	ecryptfs_destroy_messaging();
 	sysfs_remove_group(ecryptfs_kobj, &ecryptfs_attr_group);
 	kobject_put(ecryptfs_kobj);
 	rcu_barrier();
