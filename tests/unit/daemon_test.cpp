@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ecryptfsd without a kernel: the secret hand-off socket (credentials,
+ * framing, store), the request handler and packet loop over a socketpair
+ * standing in for /dev/ecryptfs (tag 66 -> 67, tag 64 -> 65, failure
+ * replies, malformed and random kernel messages), and the -R prompt program.
+ */
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ecryptfs/msg.h"
+#include "libecryptfs/daemon.h"
+#include "libecryptfs/key_module.h"
+#include "libecryptfs/secret_channel.h"
+
+using namespace ecryptfs;
+using namespace ecryptfs::secrets;
+
+namespace {
+
+const std::string kSig = "00000000fa4e0001"; /* what the fake module makes for name "k" */
+
+std::vector<keymod::Module> fake_modules()
+{
+	std::vector<keymod::Module> mods;
+	auto m = keymod::Module::load(std::string(FAKE_KEYMOD_DIR) + "/ecryptfs_keymod_test_fake.so");
+	if (!m)
+		throw std::runtime_error(m.error().reason);
+	mods.push_back(std::move(m.value()));
+	return mods;
+}
+
+/* A kernel key blob: cipher code 7, 16 key bytes, checksum. */
+std::vector<std::uint8_t> key_blob()
+{
+	std::vector<std::uint8_t> fek(16);
+	for (int i = 0; i < 16; ++i)
+		fek[i] = static_cast<std::uint8_t>(0x30 + i);
+	std::vector<std::uint8_t> blob(19);
+	std::size_t w = 0;
+	EXPECT_EQ(ecryptfs_msg_write_key_blob(blob.data(), blob.size(), 7, fek.data(), 16, &w), 0);
+	blob.resize(w);
+	return blob;
+}
+
+struct Pair {
+	int kernel = -1, daemon = -1;
+	Pair()
+	{
+		int sv[2];
+		EXPECT_EQ(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+		kernel = sv[0];
+		daemon = sv[1];
+	}
+	~Pair()
+	{
+		::close(kernel);
+		::close(daemon);
+	}
+	/* What the daemon wrote, or an empty vector when nothing is there. */
+	std::vector<std::uint8_t> read_kernel_side()
+	{
+		pollfd p{kernel, POLLIN, 0};
+		if (::poll(&p, 1, 0) <= 0)
+			return {};
+		std::vector<std::uint8_t> b(2048);
+		ssize_t n = ::read(kernel, b.data(), b.size());
+		b.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+		return b;
+	}
+};
+
+std::vector<std::uint8_t> request_packet(std::uint32_t counter, std::uint32_t index,
+					 const std::vector<std::uint8_t> &data)
+{
+	std::vector<std::uint8_t> pkt(ecryptfs_msg_packet_size(data.size()));
+	std::size_t w = 0;
+	EXPECT_EQ(ecryptfs_msg_write(pkt.data(), pkt.size(), ECRYPTFS_MSG_REQUEST, counter, index,
+				     data.data(), data.size(), &w),
+		  0);
+	pkt.resize(w);
+	return pkt;
+}
+
+std::vector<std::uint8_t> tag66(const std::string &sig, const std::vector<std::uint8_t> &blob)
+{
+	std::uint8_t cipher;
+	const std::uint8_t *key;
+	std::size_t klen;
+	EXPECT_EQ(ecryptfs_msg_parse_key_blob(blob.data(), blob.size(), &cipher, &key, &klen), 0);
+	std::vector<std::uint8_t> d(128);
+	std::size_t w = 0;
+	EXPECT_EQ(ecryptfs_msg_write_tag66(d.data(), d.size(), sig.c_str(), cipher, key, klen, &w), 0);
+	d.resize(w);
+	return d;
+}
+
+std::vector<std::uint8_t> tag64(const std::string &sig, const std::vector<std::uint8_t> &efek)
+{
+	std::vector<std::uint8_t> d(600);
+	std::size_t w = 0;
+	EXPECT_EQ(ecryptfs_msg_write_tag64(d.data(), d.size(), sig.c_str(), efek.data(), efek.size(),
+					   &w),
+		  0);
+	d.resize(w);
+	return d;
+}
+
+/* Parse a RESPONSE: its counter, index and data. */
+struct Reply {
+	std::uint32_t counter = 0, index = 0;
+	std::vector<std::uint8_t> data;
+};
+
+Reply parse_response(const std::vector<std::uint8_t> &pkt)
+{
+	ecryptfs_msg m{};
+	EXPECT_EQ(ecryptfs_msg_parse_from_daemon(pkt.data(), pkt.size(), &m), 0);
+	EXPECT_EQ(m.type, ECRYPTFS_MSG_RESPONSE);
+	Reply r{m.counter, m.index, {}};
+	if (m.data)
+		r.data.assign(m.data, m.data + m.data_len);
+	return r;
+}
+
+class Daemon : public ::testing::Test {
+protected:
+	std::vector<keymod::Module> mods = fake_modules();
+	Store store;
+	std::vector<std::string> logs;
+	int prompts = 0;
+	std::optional<std::string> prompt_answer;
+	Result<SecureBytes> token = Error{-ENOKEY, "unset"};
+
+	void SetUp() override
+	{
+		keymod::Values v;
+		v.set("name", "k");
+		v.set("secret", "s3cret");
+		auto made = mods[0].make_key(v);
+		ASSERT_TRUE(made);
+		ASSERT_EQ(made.value().sig, kSig);
+		token = keymod::build_private_key_token("fake", kSig, made.value().blob);
+	}
+
+	daemon::RequestHandler handler()
+	{
+		daemon::Hooks h;
+		h.lookup_key = [this](const std::string &sig) -> Result<SecureBytes> {
+			if (sig != kSig)
+				return Error{-ENOKEY, "no key " + sig};
+			return token;
+		};
+		h.ask_secret = [this](const std::string &) -> std::optional<Result<SecureBytes>> {
+			++prompts;
+			if (!prompt_answer)
+				return std::nullopt;
+			return SecureBytes(prompt_answer->begin(), prompt_answer->end());
+		};
+		h.log = [this](int, const std::string &l) { logs.push_back(l); };
+		return daemon::RequestHandler(mods, store, h);
+	}
+};
+
+} // namespace
+
+TEST_F(Daemon, EncryptThenDecryptThroughTheDevice)
+{
+	Pair dev;
+	auto h = handler();
+	const auto blob = key_blob();
+	auto pkt = request_packet(41, 3, tag66(kSig, blob));
+	ASSERT_EQ(daemon::process_packet(dev.daemon, pkt, h), daemon::Outcome::replied);
+	Reply r = parse_response(dev.read_kernel_side());
+	EXPECT_EQ(r.counter, 41u);
+	EXPECT_EQ(r.index, 3u);
+	const std::uint8_t *efek;
+	std::size_t efek_len;
+	ASSERT_EQ(ecryptfs_msg_parse_tag67(r.data.data(), r.data.size(), &efek, &efek_len), 0);
+	/* The fake module's "encryption" of the blob: 'F' then XOR 0x5a. */
+	ASSERT_EQ(efek_len, blob.size() + 1);
+	EXPECT_EQ(efek[0], 'F');
+	EXPECT_EQ(efek[1], blob[0] ^ 0x5a);
+	const std::vector<std::uint8_t> wrapped(efek, efek + efek_len);
+
+	/* Decrypt needs the secret: handed over, it works. */
+	store.put(kSig, "s3cret");
+	ASSERT_EQ(daemon::process_packet(dev.daemon, request_packet(42, 0, tag64(kSig, wrapped)), h),
+		  daemon::Outcome::replied);
+	r = parse_response(dev.read_kernel_side());
+	EXPECT_EQ(r.counter, 42u);
+	std::uint8_t cipher;
+	const std::uint8_t *key;
+	std::size_t klen;
+	ASSERT_EQ(ecryptfs_msg_parse_tag65(r.data.data(), r.data.size(), &cipher, &key, &klen), 0);
+	EXPECT_EQ(cipher, 7);
+	EXPECT_EQ(klen, 16u);
+	EXPECT_EQ(0, std::memcmp(key, blob.data() + 1, 16));
+	EXPECT_EQ(prompts, 0);
+}
+
+TEST_F(Daemon, MissingSecretPromptOrFailure)
+{
+	Pair dev;
+	auto h = handler();
+	const auto blob = key_blob();
+	std::vector<std::uint8_t> wrapped = {'F'};
+	for (auto b : blob)
+		wrapped.push_back(b ^ 0x5a);
+
+	/* No secret, no prompt program: failure reply and a log line that says what to do. */
+	ASSERT_EQ(daemon::process_packet(dev.daemon, request_packet(1, 0, tag64(kSig, wrapped)), h),
+		  daemon::Outcome::replied);
+	Reply r = parse_response(dev.read_kernel_side());
+	EXPECT_EQ(r.data, (std::vector<std::uint8_t>{0x41, 0xff}));
+	ASSERT_FALSE(logs.empty());
+	EXPECT_NE(logs.back().find(kSig), std::string::npos);
+	EXPECT_NE(logs.back().find("-R PROG"), std::string::npos) << logs.back();
+	EXPECT_EQ(prompts, 1);
+
+	/* Wrong answer from the prompt program: failure, nothing remembered. */
+	prompt_answer = "nope";
+	ASSERT_EQ(daemon::process_packet(dev.daemon, request_packet(2, 0, tag64(kSig, wrapped)), h),
+		  daemon::Outcome::replied);
+	EXPECT_EQ(parse_response(dev.read_kernel_side()).data,
+		  (std::vector<std::uint8_t>{0x41, 0xff}));
+	EXPECT_EQ(store.find(kSig), nullptr);
+
+	/* Right answer: success, and remembered (no second prompt). */
+	prompt_answer = "s3cret";
+	ASSERT_EQ(daemon::process_packet(dev.daemon, request_packet(3, 0, tag64(kSig, wrapped)), h),
+		  daemon::Outcome::replied);
+	EXPECT_EQ(parse_response(dev.read_kernel_side()).data[1], 0);
+	ASSERT_NE(store.find(kSig), nullptr);
+	const int before = prompts;
+	ASSERT_EQ(daemon::process_packet(dev.daemon, request_packet(4, 0, tag64(kSig, wrapped)), h),
+		  daemon::Outcome::replied);
+	EXPECT_EQ(parse_response(dev.read_kernel_side()).data[1], 0);
+	EXPECT_EQ(prompts, before);
+
+	/* Unknown key and a passphrase token: failure replies (tag 67 for an encrypt). */
+	ASSERT_EQ(daemon::process_packet(dev.daemon,
+					 request_packet(5, 0, tag66("0123456789abcdef", blob)), h),
+		  daemon::Outcome::replied);
+	EXPECT_EQ(parse_response(dev.read_kernel_side()).data,
+		  (std::vector<std::uint8_t>{0x43, 0xff}));
+	token.value()[2] = 0;
+	ASSERT_EQ(daemon::process_packet(dev.daemon, request_packet(6, 0, tag66(kSig, blob)), h),
+		  daemon::Outcome::replied);
+	EXPECT_EQ(parse_response(dev.read_kernel_side()).data,
+		  (std::vector<std::uint8_t>{0x43, 0xff}));
+	EXPECT_NE(logs.back().find("passphrase key"), std::string::npos) << logs.back();
+}
+
+TEST_F(Daemon, DecryptedGarbageIsRefused)
+{
+	Pair dev;
+	auto h = handler();
+	store.put(kSig, "s3cret");
+	/* Decrypts to bytes with a wrong checksum: must not go to the kernel as a key. */
+	std::vector<std::uint8_t> wrapped = {'F', 7 ^ 0x5a, 1 ^ 0x5a, 2 ^ 0x5a, 0 ^ 0x5a, 9 ^ 0x5a};
+	ASSERT_EQ(daemon::process_packet(dev.daemon, request_packet(7, 0, tag64(kSig, wrapped)), h),
+		  daemon::Outcome::replied);
+	EXPECT_EQ(parse_response(dev.read_kernel_side()).data,
+		  (std::vector<std::uint8_t>{0x41, 0xff}));
+}
+
+TEST_F(Daemon, MalformedKernelMessages)
+{
+	Pair dev;
+	auto h = handler();
+	auto good = request_packet(9, 1, tag66(kSig, key_blob()));
+
+	/* Frames that do not parse: bad, and nothing is written. */
+	std::vector<std::vector<std::uint8_t>> bad_frames = {
+		{},
+		{ECRYPTFS_MSG_REQUEST},
+		{ECRYPTFS_MSG_REQUEST, 0, 0, 0, 1}, /* bare REQUEST */
+		std::vector<std::uint8_t>(good.begin(), good.end() - 1), /* truncated */
+	};
+	auto longer = good;
+	longer.push_back(0);
+	bad_frames.push_back(longer);
+	auto lying = good;
+	lying[5] += 1; /* length field says one more byte */
+	bad_frames.push_back(lying);
+	auto twofive = good;
+	twofive[5] = 255; /* five-byte length form */
+	bad_frames.push_back(twofive);
+	std::vector<std::uint8_t> huge(ECRYPTFS_MSG_MAX_READ + 10, 0);
+	huge[0] = ECRYPTFS_MSG_REQUEST;
+	bad_frames.push_back(huge);
+	for (const auto &f : bad_frames) {
+		EXPECT_EQ(daemon::process_packet(dev.daemon, f, h), daemon::Outcome::bad) << f.size();
+		EXPECT_TRUE(dev.read_kernel_side().empty());
+	}
+
+	/* Well framed, bad payload: failure reply with the request's counter and index. */
+	std::vector<std::vector<std::uint8_t>> bad_payloads = {
+		{0x40},
+		{0x44, 16},
+		{0x40, 16, 'x', 'y'},
+	};
+	std::vector<std::uint8_t> nonhex = {0x40, 16};
+	nonhex.insert(nonhex.end(), 16, 'z');
+	nonhex.insert(nonhex.end(), {3, 1, 2, 3});
+	bad_payloads.push_back(nonhex);
+	auto trailing = tag66(kSig, key_blob());
+	trailing.push_back(0);
+	bad_payloads.push_back(trailing);
+	auto badsum = tag66(kSig, key_blob());
+	badsum.back() ^= 1;
+	bad_payloads.push_back(badsum);
+	std::uint32_t counter = 100;
+	for (const auto &p : bad_payloads) {
+		ASSERT_EQ(daemon::process_packet(dev.daemon, request_packet(counter, 2, p), h),
+			  daemon::Outcome::replied);
+		Reply r = parse_response(dev.read_kernel_side());
+		EXPECT_EQ(r.counter, counter);
+		EXPECT_EQ(r.index, 2u);
+		ASSERT_EQ(r.data.size(), 2u);
+		EXPECT_EQ(r.data[1], 0xff);
+		++counter;
+	}
+
+	/* Other packet types: QUIT ends, HELO and unknown types are ignored. */
+	std::uint8_t bare[5];
+	ecryptfs_msg_write_bare(bare, ECRYPTFS_MSG_QUIT, 0);
+	EXPECT_EQ(daemon::process_packet(dev.daemon, {bare, 5}, h), daemon::Outcome::quit);
+	ecryptfs_msg_write_bare(bare, ECRYPTFS_MSG_HELO, 0);
+	EXPECT_EQ(daemon::process_packet(dev.daemon, {bare, 5}, h), daemon::Outcome::ignored);
+	bare[0] = 200;
+	EXPECT_EQ(daemon::process_packet(dev.daemon, {bare, 5}, h), daemon::Outcome::ignored);
+
+	/* Random bytes and random mutations of a good request never crash. */
+	std::mt19937 rng(1234);
+	for (int i = 0; i < 20000; ++i) {
+		std::vector<std::uint8_t> f;
+		if (i % 2) {
+			f.resize(rng() % 600);
+			for (auto &b : f)
+				b = static_cast<std::uint8_t>(rng());
+			if (!f.empty())
+				f[0] = ECRYPTFS_MSG_REQUEST;
+		} else {
+			f = good;
+			for (int k = 0; k < 3; ++k)
+				f[rng() % f.size()] = static_cast<std::uint8_t>(rng());
+			if (rng() % 4 == 0)
+				f.resize(rng() % f.size());
+		}
+		auto o = daemon::process_packet(dev.daemon, f, h);
+		auto out = dev.read_kernel_side();
+		if (o == daemon::Outcome::replied) {
+			ASSERT_FALSE(out.empty());
+			ecryptfs_msg m{};
+			ASSERT_EQ(ecryptfs_msg_parse_from_daemon(out.data(), out.size(), &m), 0);
+		} else {
+			ASSERT_TRUE(out.empty());
+		}
+	}
+}
+
+TEST(SecretChannel, PutPingAndFraming)
+{
+	Store store;
+	int sv[2];
+	ASSERT_EQ(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	Fd client(sv[0]), server(sv[1]);
+	/* The client blocks for the answer: serve from a child thread of control (fork). */
+	auto exchange = [&](std::uint8_t op, std::string_view sig, std::string_view secret) {
+		pid_t pid = ::fork();
+		if (pid == 0) {
+			auto st = send_request(client.get(), op, sig, secret);
+			::_exit(st ? 0 : (-st.error().code) & 0xff);
+		}
+		auto st = serve_connection(server.get(), ::getuid(), store);
+		int status = 0;
+		::waitpid(pid, &status, 0);
+		return std::pair{st.ok(), WEXITSTATUS(status)};
+	};
+	EXPECT_EQ(exchange(kOpPing, "", ""), std::pair(true, 0));
+	EXPECT_EQ(store.size(), 0u);
+	EXPECT_EQ(exchange(kOpPut, "0123456789abcdef", "pin 1234"), std::pair(true, 0));
+	ASSERT_NE(store.find("0123456789abcdef"), nullptr);
+	EXPECT_STREQ(store.find("0123456789abcdef"), "pin 1234");
+	EXPECT_EQ(exchange(kOpPut, "0123456789abcdef", "newer"), std::pair(true, 0));
+	EXPECT_STREQ(store.find("0123456789abcdef"), "newer");
+	EXPECT_EQ(exchange(kOpPut, "0123456789abcdef", ""), std::pair(true, 0));
+	EXPECT_EQ(store.find("0123456789abcdef"), nullptr);
+	/* Unknown op. */
+	EXPECT_EQ(exchange(9, "0123456789abcdef", ""), std::pair(false, EOPNOTSUPP));
+
+	/* Malformed messages from a client get EPROTO. */
+	for (std::string raw : {std::string("ESEC"), std::string("XXXX\x01\x01") + std::string(18, '0'),
+				std::string("ESEC\x01\x01") + "0123456789abcdef" + std::string("\x05\x00", 2) +
+					"abc"}) {
+		ASSERT_EQ(::send(client.get(), raw.data(), raw.size(), 0),
+			  static_cast<ssize_t>(raw.size()));
+		EXPECT_FALSE(serve_connection(server.get(), ::getuid(), store));
+		std::uint8_t a = 0;
+		ASSERT_EQ(::recv(client.get(), &a, 1, 0), 1);
+		EXPECT_EQ(a, EPROTO);
+	}
+	EXPECT_FALSE(send_request(client.get(), kOpPut, "bad", "x"));
+	EXPECT_FALSE(send_request(client.get(), kOpPut, "0123456789abcdef",
+				  std::string(kMaxSecret + 1, 'x')));
+}
+
+TEST(SecretChannel, AbstractSocketAndPeerCredentials)
+{
+	/* A uid nobody has: only root (or that uid) may talk to its daemon. */
+	const uid_t owner = 4000000000u - ::getpid();
+	auto l = listen_socket(owner);
+	ASSERT_TRUE(l) << l.error().reason;
+	auto twice = listen_socket(owner);
+	ASSERT_FALSE(twice);
+	EXPECT_EQ(twice.error().code, -EADDRINUSE);
+	Store store;
+
+	auto run_client = [&](uid_t as_uid) {
+		pid_t pid = ::fork();
+		if (pid == 0) {
+			if (as_uid != ::getuid() && ::setuid(as_uid) != 0)
+				::_exit(100);
+			auto st = hand_secret(owner, "fedcba9876543210", "top secret");
+			::_exit(st ? 0 : (-st.error().code) & 0xff);
+		}
+		pollfd p{l.value().get(), POLLIN, 0};
+		EXPECT_EQ(::poll(&p, 1, 5000), 1);
+		Fd conn(::accept4(l.value().get(), nullptr, nullptr, SOCK_CLOEXEC));
+		EXPECT_TRUE(conn);
+		auto st = serve_connection(conn.get(), owner, store);
+		int status = 0;
+		::waitpid(pid, &status, 0);
+		return std::pair{st.ok(), WEXITSTATUS(status)};
+	};
+	if (::getuid() == 0) {
+		/* Root acting for the user: accepted. */
+		EXPECT_EQ(run_client(0), std::pair(true, 0));
+		EXPECT_STREQ(store.find("fedcba9876543210"), "top secret");
+		store.forget("fedcba9876543210");
+		/* Another ordinary user: refused. */
+		EXPECT_EQ(run_client(65534), std::pair(false, EPERM));
+	} else {
+		EXPECT_EQ(run_client(::getuid()), std::pair(false, EPERM));
+	}
+	EXPECT_EQ(store.find("fedcba9876543210"), nullptr);
+
+	/* No daemon for a uid: a clear error saying to start it. */
+	auto none = ping_daemon(owner + 1);
+	ASSERT_FALSE(none);
+	EXPECT_EQ(none.error().code, -ENOTCONN);
+	EXPECT_NE(none.error().reason.find("start it first"), std::string::npos);
+}
+
+TEST(SecretChannel, AddModuleKeyNeedsTheDaemon)
+{
+	auto mods = fake_modules();
+	keymod::Values v;
+	v.set("secret", "s3cret");
+	/* Our uid's daemon is not running in the test (its socket name is free). */
+	if (!ping_daemon(::getuid())) {
+		auto r = keymod::add_module_key(mods[0], v);
+		ASSERT_FALSE(r);
+		EXPECT_EQ(r.error().code, -ENOTCONN);
+		EXPECT_NE(r.error().reason.find("ecryptfsd"), std::string::npos);
+	} else {
+		GTEST_FAIL() << "an ecryptfsd runs for this uid: cannot test the no-daemon error";
+	}
+}
+
+TEST(PromptProgram, ProtocolOfMinusR)
+{
+	char dir[] = "/tmp/prompt_test.XXXXXX";
+	ASSERT_NE(::mkdtemp(dir), nullptr);
+	const std::string ok = std::string(dir) + "/ok", bad = std::string(dir) + "/bad";
+	/* Echoes its arguments to a file so the test sees "-t password PROMPT". */
+	std::ofstream(ok) << "#!/bin/sh\nprintf '%s|' \"$@\" > " << dir
+			  << "/args\nprintf 'the answer\\n'\n";
+	std::ofstream(bad) << "#!/bin/sh\nexit 3\n";
+	::chmod(ok.c_str(), 0700);
+	::chmod(bad.c_str(), 0700);
+	auto r = daemon::run_prompt_program(ok, "Passphrase for key x");
+	ASSERT_TRUE(r) << r.error().reason;
+	EXPECT_EQ(std::string(r.value().begin(), r.value().end()), "the answer");
+	std::ifstream a(std::string(dir) + "/args");
+	std::string args((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
+	EXPECT_EQ(args, "-t|password|Passphrase for key x|");
+	auto f = daemon::run_prompt_program(bad, "x");
+	ASSERT_FALSE(f);
+	EXPECT_EQ(f.error().code, -EIO);
+	EXPECT_FALSE(daemon::run_prompt_program(std::string(dir) + "/missing", "x"));
+	std::filesystem::remove_all(dir);
+}

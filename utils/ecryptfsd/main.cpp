@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ecryptfsd: the per-user daemon that opens /dev/ecryptfs and wraps and
+ * unwraps file keys for the kernel with the key modules (public-key mode,
+ * key=openssl and friends).  Options as ecryptfs-utils 111 (spec userland
+ * §3.7).  Besides the device it listens on the abstract socket
+ * "ecryptfsd.<uid>" where the tools that add a key hand over its secret
+ * (libecryptfs/secret_channel.h): secrets exist only in this process.
+ */
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <keyutils.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "ecryptfs/msg.h"
+#include "libecryptfs/daemon.h"
+#include "libecryptfs/kernel_features.h"
+#include "libecryptfs/key_module.h"
+#include "libecryptfs/secret_channel.h"
+
+using namespace ecryptfs;
+
+namespace {
+
+constexpr std::uint32_t kFeatureDevMisc = 0x40;
+
+bool g_foreground = false;
+
+void log_line(int prio, const std::string &line)
+{
+	syslog(prio, "%s", line.c_str());
+	if (g_foreground)
+		std::fprintf(stderr, "ecryptfsd: %s\n", line.c_str());
+}
+
+void usage()
+{
+	std::printf("Usage: ecryptfsd [options]\n"
+		    "  -p, --pidfile <pidfile>\t\tSet pid file name\n"
+		    "  -f, --foreground\t\t\tDon't fork into background\n"
+		    "  -C, --chroot <chroot>\t\t\tChroot to directory\n"
+		    "  -R, --prompt-prog <prompt-prog>\tProgram to execute for user prompt\n"
+		    "  -V, --version\t\t\t\tShow version information\n"
+		    "  -h, --help\t\t\t\tShow usage information\n");
+}
+
+void version()
+{
+	std::printf("ecryptfsd (ecryptfs-utils) 111\n\n"
+		    "This is free software.  You may redistribute copies of it under the terms of\n"
+		    "the GNU General Public License <http://www.gnu.org/licenses/gpl.html>.\n"
+		    "There is NO WARRANTY, to the extent permitted by law.\n");
+}
+
+/* The pid file, removed at exit through a descriptor of its directory (works after chroot). */
+class PidFile {
+public:
+	Status create(const std::string &path)
+	{
+		auto slash = path.find_last_of('/');
+		std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+		name_ = slash == std::string::npos ? path : path.substr(slash + 1);
+		dirfd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dirfd_ < 0)
+			return Error{-errno, "cannot open the directory of the pid file " + path +
+						     ": " + std::strerror(errno)};
+		int fd = ::openat(dirfd_, name_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+							  O_NOFOLLOW, 0644);
+		if (fd < 0)
+			return Error{-errno, "cannot write the pid file " + path + ": " +
+						     std::strerror(errno)};
+		const std::string pid = std::to_string(::getpid());
+		ssize_t n = ::write(fd, pid.data(), pid.size());
+		::close(fd);
+		if (n != static_cast<ssize_t>(pid.size()))
+			return Error{-EIO, "cannot write the pid file " + path};
+		return Ok{};
+	}
+	~PidFile()
+	{
+		if (dirfd_ >= 0) {
+			::unlinkat(dirfd_, name_.c_str(), 0);
+			::close(dirfd_);
+		}
+	}
+
+private:
+	int dirfd_ = -1;
+	std::string name_;
+};
+
+Status daemonize()
+{
+	pid_t pid = ::fork();
+	if (pid < 0)
+		return Error{-errno, std::string("fork: ") + std::strerror(errno)};
+	if (pid > 0)
+		::_exit(0);
+	if (::setsid() < 0)
+		return Error{-errno, std::string("setsid: ") + std::strerror(errno)};
+	pid = ::fork();
+	if (pid < 0)
+		return Error{-errno, std::string("fork: ") + std::strerror(errno)};
+	if (pid > 0)
+		::_exit(0);
+	::umask(027);
+	if (::chdir("/") != 0)
+		return Error{-errno, std::string("chdir /: ") + std::strerror(errno)};
+	int null = ::open("/dev/null", O_RDWR);
+	if (null < 0)
+		return Error{-errno, std::string("/dev/null: ") + std::strerror(errno)};
+	for (int fd = 0; fd < 3; ++fd)
+		::dup2(null, fd);
+	if (null > 2)
+		::close(null);
+	return Ok{};
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	static const option longopts[] = {
+		{"pidfile", required_argument, nullptr, 'p'},
+		{"foreground", no_argument, nullptr, 'f'},
+		{"chroot", required_argument, nullptr, 'C'},
+		{"prompt-prog", required_argument, nullptr, 'R'},
+		{"version", no_argument, nullptr, 'V'},
+		{"help", no_argument, nullptr, 'h'},
+		{nullptr, 0, nullptr, 0},
+	};
+	std::string pidfile, chroot_dir, prompt_prog;
+	bool stay = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "p:fC:R:Vh", longopts, nullptr)) != -1) {
+		switch (c) {
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'f':
+			stay = true;
+			break;
+		case 'C':
+			chroot_dir = optarg;
+			break;
+		case 'R':
+			prompt_prog = optarg;
+			break;
+		case 'V':
+			version();
+			return 0;
+		default:
+			usage();
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		usage();
+		return 1;
+	}
+	openlog("ecryptfsd", LOG_PID, LOG_DAEMON);
+	g_foreground = true; /* errors before daemonising go to the terminal too */
+
+	rlimit core{0, 0};
+	(void)::setrlimit(RLIMIT_CORE, &core);
+
+	if (auto mask = kernel_feature_mask(); mask) {
+		if (!(mask.value() & kFeatureDevMisc)) {
+			log_line(LOG_ERR, "Current kernel does not have support for /dev/ecryptfs; "
+					  "public-key mode needs an ecryptfs module with messaging");
+			return 1;
+		}
+	} else {
+		log_line(LOG_WARNING, "cannot read the eCryptfs kernel feature mask (" +
+					      mask.error().reason + "); trying /dev/ecryptfs anyway");
+	}
+	if (const char *tty = ::ttyname(STDIN_FILENO))
+		::setenv("TERM_DEVICE", tty, 1);
+
+	auto loaded = keymod::load_all(keymod::module_dir());
+	for (const auto &p : loaded.problems)
+		log_line(LOG_WARNING, p);
+	if (loaded.modules.empty())
+		log_line(LOG_WARNING, "no key module in " + keymod::module_dir() +
+					      ": every request will fail");
+
+	const uid_t uid = ::geteuid();
+	auto listener = secrets::listen_socket(uid);
+	if (!listener) {
+		log_line(LOG_ERR, listener.error().reason);
+		return 1;
+	}
+	secrets::Fd dev(::open("/dev/ecryptfs", O_RDWR | O_CLOEXEC));
+	if (!dev)
+		dev = secrets::Fd(::open("/dev/misc/ecryptfs", O_RDWR | O_CLOEXEC));
+	if (!dev) {
+		int err = errno;
+		log_line(LOG_ERR, std::string("cannot open /dev/ecryptfs: ") + std::strerror(err) +
+					  (err == EINVAL || err == EBUSY ?
+						   " (another ecryptfsd already serves this user?)" :
+						   " (is the ecryptfs module loaded?)"));
+		return 1;
+	}
+	/* Keys of @u must be possessed to be read: link @u into the session keyring. */
+	(void)keyctl_link(KEY_SPEC_USER_KEYRING, KEY_SPEC_SESSION_KEYRING);
+
+	if (!stay) {
+		if (auto st = daemonize(); !st) {
+			log_line(LOG_ERR, st.error().reason);
+			return 1;
+		}
+	}
+	g_foreground = stay;
+
+	PidFile pf;
+	if (!pidfile.empty()) {
+		if (auto st = pf.create(pidfile); !st) {
+			log_line(LOG_ERR, st.error().reason);
+			return 1;
+		}
+	}
+	if (!chroot_dir.empty()) {
+		if (::chroot(chroot_dir.c_str()) != 0 || ::chdir("/") != 0) {
+			log_line(LOG_ERR, "cannot chroot to " + chroot_dir + ": " + std::strerror(errno));
+			return 1;
+		}
+	}
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, nullptr);
+	::signal(SIGPIPE, SIG_IGN);
+	secrets::Fd sfd(::signalfd(-1, &set, SFD_CLOEXEC));
+	if (!sfd) {
+		log_line(LOG_ERR, std::string("signalfd: ") + std::strerror(errno));
+		return 1;
+	}
+
+	secrets::Store store;
+	daemon::Hooks hooks;
+	hooks.lookup_key = daemon::lookup_user_key;
+	hooks.log = log_line;
+	if (!prompt_prog.empty())
+		hooks.ask_secret = [&](const std::string &prompt)
+			-> std::optional<Result<SecureBytes>> {
+			return daemon::run_prompt_program(prompt_prog, prompt);
+		};
+	daemon::RequestHandler handler(loaded.modules, store, hooks);
+
+	if (auto st = daemon::send_bare(dev.get(), ECRYPTFS_MSG_HELO); !st) {
+		log_line(LOG_ERR, "HELO to the kernel failed: " + st.error().reason);
+		return 1;
+	}
+	log_line(LOG_INFO, "serving uid " + std::to_string(uid) + " with " +
+				   std::to_string(loaded.modules.size()) + " key module(s)");
+
+	int errors = 0;
+	int status = 0;
+	for (;;) {
+		pollfd fds[3] = {{dev.get(), POLLIN, 0}, {listener.value().get(), POLLIN, 0},
+				 {sfd.get(), POLLIN, 0}};
+		if (::poll(fds, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_line(LOG_ERR, std::string("poll: ") + std::strerror(errno));
+			status = 1;
+			break;
+		}
+		if (fds[2].revents & POLLIN) {
+			signalfd_siginfo si{};
+			if (::read(sfd.get(), &si, sizeof(si)) == sizeof(si) &&
+			    (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)) {
+				(void)daemon::send_bare(dev.get(), ECRYPTFS_MSG_QUIT);
+				log_line(LOG_INFO, "stopping on signal " + std::to_string(si.ssi_signo));
+				break;
+			}
+		}
+		if (fds[1].revents & POLLIN) {
+			secrets::Fd conn(::accept4(listener.value().get(), nullptr, nullptr,
+						   SOCK_CLOEXEC));
+			if (conn) {
+				if (auto st = secrets::serve_connection(conn.get(), uid, store); !st)
+					log_line(LOG_WARNING, st.error().reason);
+			}
+		}
+		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+			std::uint8_t buf[ECRYPTFS_MSG_MAX_READ];
+			ssize_t n = ::read(dev.get(), buf, sizeof(buf));
+			daemon::Outcome o = daemon::Outcome::bad;
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n > 0)
+				o = daemon::process_packet(dev.get(), {buf, static_cast<std::size_t>(n)},
+							   handler);
+			OPENSSL_cleanse(buf, sizeof(buf));
+			if (o == daemon::Outcome::quit) {
+				log_line(LOG_INFO, "the kernel asked the daemon to quit");
+				break;
+			}
+			if (o == daemon::Outcome::bad) {
+				log_line(LOG_WARNING, "bad read from /dev/ecryptfs (" +
+							      std::to_string(n) + " bytes)");
+				if (++errors >= daemon::kMaxReadErrors) {
+					log_line(LOG_ERR, "too many consecutive errors reading "
+							  "/dev/ecryptfs: stopping");
+					status = 1;
+					break;
+				}
+			} else {
+				errors = 0;
+			}
+		}
+	}
+	closelog();
+	return status;
+}
