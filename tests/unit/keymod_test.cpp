@@ -126,6 +126,19 @@ TEST(KeymodLoader, LoadsGoodModuleAndExplainsBadOnes)
 	EXPECT_NE(w.error().reason.find("writable"), std::string::npos);
 }
 
+TEST(KeymodLoader, ModulesOfEcryptfsUtilsAreSkippedSilently)
+{
+	const std::string ref = "/usr/lib/x86_64-linux-gnu/ecryptfs";
+	if (!fs::exists(ref + "/libecryptfs_key_mod_passphrase.so"))
+		GTEST_FAIL() << "ecryptfs-utils' key modules are not installed in " << ref;
+	auto m = Module::load(ref + "/libecryptfs_key_mod_passphrase.so");
+	ASSERT_FALSE(m);
+	EXPECT_EQ(m.error().code, kForeignModule);
+	auto loaded = load_all(ref);
+	EXPECT_TRUE(loaded.modules.empty());
+	EXPECT_TRUE(loaded.problems.empty()) << loaded.problems.front();
+}
+
 TEST(KeymodLoader, ModuleDirFromEnvironment)
 {
 	::setenv("ECRYPTFS_KEYMOD_DIR", "/some/where", 1);

@@ -118,6 +118,10 @@ Result<Module> Module::load(const std::string &path)
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
 		return Error{-EPERM, "key module " + path + " is writable by others: not "
 							     "loaded (chmod go-w it)"};
+	/* ecryptfs-utils names its modules so; they need its libecryptfs: never load them. */
+	if (std::filesystem::path(path).filename().string().starts_with("libecryptfs_key_mod_"))
+		return Error{kForeignModule, "key module " + path + " is a module of ecryptfs-utils "
+							    "(another ABI): not loaded"};
 	dlerror();
 	void *h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
@@ -127,6 +131,9 @@ Result<Module> Module::load(const std::string &path)
 	}
 	std::shared_ptr<void> handle(h, [](void *p) { ::dlclose(p); });
 	void *sym = ::dlsym(h, ECRYPTFS_KEYMOD_ENTRY);
+	if (!sym && ::dlsym(h, "get_key_mod_ops"))
+		return Error{kForeignModule, "key module " + path + " is a module of ecryptfs-utils "
+							    "(another ABI): not loaded"};
 	if (!sym)
 		return Error{-ENOEXEC, "key module " + path + " has no " ECRYPTFS_KEYMOD_ENTRY
 				       "() (a module of another eCryptfs?): not loaded"};
@@ -249,6 +256,8 @@ LoadedModules load_all(const std::string &dir)
 	std::sort(files.begin(), files.end());
 	for (const auto &f : files) {
 		auto m = Module::load(f);
+		if (!m && m.error().code == kForeignModule)
+			continue; /* ecryptfs-utils' own modules may share the directory */
 		if (!m) {
 			out.problems.push_back(m.error().reason);
 			continue;
@@ -270,6 +279,23 @@ const Module *find(const std::vector<Module> &mods, std::string_view alias)
 		if (m.alias() == alias)
 			return &m;
 	return nullptr;
+}
+
+std::vector<std::string> option_names(const Module &mod)
+{
+	std::vector<std::string> out;
+	for (const auto &p : mod.params()) {
+		for (const char *n : {p.name, p.alias}) {
+			if (!n)
+				continue;
+			out.emplace_back(n);
+			if (p.flags & ECRYPTFS_KEYMOD_SECRET) {
+				out.push_back(std::string(n) + "_file");
+				out.push_back(std::string(n) + "_fd");
+			}
+		}
+	}
+	return out;
 }
 
 /* ---- token ---- */

@@ -138,6 +138,18 @@ public:
 		}
 		return nullptr;
 	}
+	const NameValue *take(const std::vector<std::string> &names)
+	{
+		for (std::size_t i = 0; i < v_.size(); ++i) {
+			if (used_[i])
+				continue;
+			if (std::find(names.begin(), names.end(), v_[i].name) != names.end()) {
+				used_[i] = true;
+				return &v_[i];
+			}
+		}
+		return nullptr;
+	}
 	bool has(std::initializer_list<std::string_view> names) const
 	{
 		for (std::size_t i = 0; i < v_.size(); ++i)
@@ -168,7 +180,16 @@ private:
 	Result<bool> yes_no(const std::string &prompt);
 	Result<bool> yes_no_value(const NameValue &nv);
 	Status keys();
+	const keymod::Module *module_named(std::string_view alias) const
+	{
+		for (const keymod::Module *m : cfg_.modules)
+			if (m->alias() == alias)
+				return m;
+		return nullptr;
+	}
 	Status passphrase_key();
+	Status module_key(const keymod::Module &mod, bool from_menu);
+	Result<std::optional<std::string>> module_secret_from_source(const ecryptfs_keymod_param &p);
 	Result<Passphrase> passphrase_from_source();
 	Result<Passphrase> passphrase_from_options_text(std::string_view text, const std::string &what);
 	Status cipher_and_key_bytes();
@@ -183,6 +204,7 @@ private:
 	Bag bag_;
 	MountPlan plan_;
 	std::string cipher_;
+	std::size_t max_key_bytes_ = kMaxKeyBytes; /* lowered by public keys */
 };
 
 Result<std::string> Dialog::menu(const std::string &title, const std::vector<std::string> &values,
@@ -378,6 +400,146 @@ Status Dialog::passphrase_key()
 	return Ok{};
 }
 
+/*
+ * A key module's secret given as NAME_file=F or NAME_fd=N (also with the
+ * alias): F or N holds option text with a "NAME=secret" entry, so the secret
+ * never appears in argv.  nullopt when no such option is there.
+ */
+Result<std::optional<std::string>> Dialog::module_secret_from_source(const ecryptfs_keymod_param &p)
+{
+	std::vector<std::string> files, fds, names;
+	for (const char *n : {p.name, p.alias}) {
+		if (!n)
+			continue;
+		names.emplace_back(n);
+		files.push_back(std::string(n) + "_file");
+		fds.push_back(std::string(n) + "_fd");
+	}
+	std::string text, what;
+	if (const NameValue *nv = bag_.take(files); nv && nv->value) {
+		what = "the file " + *nv->value;
+		int fd = ::open(nv->value->c_str(), O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int err = errno;
+			return Error{-err, "cannot open " + what + ": " + std::strerror(err)};
+		}
+		auto data = read_fd_all(fd, what);
+		::close(fd);
+		if (!data)
+			return data.error();
+		text = std::move(data.value());
+	} else if (const NameValue *nv = bag_.take(fds); nv && nv->value) {
+		char *end = nullptr;
+		long fd = std::strtol(nv->value->c_str(), &end, 0);
+		if (!end || *end || fd < 0 || fd > 1 << 20)
+			return Error{-EINVAL, nv->name + "=" + *nv->value +
+						      ": give the number of an open file descriptor"};
+		what = "file descriptor " + *nv->value;
+		auto data = read_fd_all(static_cast<int>(fd), what);
+		if (!data)
+			return data.error();
+		text = std::move(data.value());
+	} else {
+		return std::optional<std::string>();
+	}
+	auto pairs = parse_name_values(text);
+	wipe(text);
+	if (!pairs)
+		return Error{-EINVAL, what + ": " + pairs.error().reason};
+	for (auto &nv : pairs.value())
+		if (nv.value && std::find(names.begin(), names.end(), nv.name) != names.end())
+			return std::optional<std::string>(*nv.value);
+	return Error{-EINVAL, what + " holds no " + std::string(p.name) + "=<secret> line"};
+}
+
+/* One key of a key module: its parameters from the options, else asked for. */
+Status Dialog::module_key(const keymod::Module &mod, bool from_menu)
+{
+	keymod::Values vals;
+	for (const auto &p : mod.params()) {
+		const bool secret = p.flags & ECRYPTFS_KEYMOD_SECRET;
+		const bool optional = p.flags & ECRYPTFS_KEYMOD_OPTIONAL;
+		const std::string prompt = p.prompt ? p.prompt : p.name;
+		std::vector<std::string> names{p.name};
+		if (p.alias)
+			names.emplace_back(p.alias);
+		std::optional<std::string> value;
+		if (const NameValue *nv = bag_.take(names); nv && nv->value)
+			value = *nv->value;
+		if (!value && secret) {
+			auto v = module_secret_from_source(p);
+			if (!v)
+				return v.error();
+			value = std::move(v.value());
+		}
+		if (!value && secret && may_prompt()) {
+			for (int tries = 0; tries < 3 && !value; ++tries) {
+				io_.out(prompt + ": ");
+				auto a = io_.read_secret();
+				io_.out("\n");
+				if (!a)
+					return a.error();
+				if (a.value().empty() && !optional) {
+					io_.err("Wrong input, non-empty value required!\n");
+					continue;
+				}
+				if (p.flags & ECRYPTFS_KEYMOD_VERIFY) {
+					io_.out("Verify " + prompt + ": ");
+					auto b = io_.read_secret();
+					io_.out("\n");
+					if (!b)
+						return b.error();
+					if (!(a.value() == b.value()))
+						return Error{-EINVAL, prompt + ": the two entries differ"};
+				}
+				value = std::string(a.value().view());
+			}
+			if (!value)
+				return Error{-EINVAL, "no " + prompt + " entered"};
+		} else if (!value && may_prompt() && from_menu) {
+			/* key=<alias> in the options: other parameters take their defaults. */
+			for (int tries = 0; tries < 3 && !value; ++tries) {
+				io_.out(prompt + (p.default_val ? " [" + std::string(p.default_val) + "]"
+								: std::string()) + ": ");
+				auto line = io_.read_line();
+				if (!line)
+					return eio();
+				if (!line->empty())
+					value = *line;
+				else if (p.default_val)
+					value = p.default_val;
+				else if (optional)
+					break;
+				else
+					io_.err("Wrong input, non-empty value required!\n");
+			}
+			if (!value && !optional)
+				return Error{-EINVAL, "no " + prompt + " entered"};
+		} else if (!value && !secret && p.default_val) {
+			value = p.default_val;
+		}
+		if (!value && !optional)
+			return Error{-EINVAL, "key=" + std::string(mod.alias()) + ": no " + p.name +
+						      " given and prompting is off: add " + p.name +
+						      "=..." + (secret ? std::string(" (or ") + p.name +
+									 "_file=FILE, " + p.name + "_fd=N)"
+								       : std::string())};
+		if (value) {
+			vals.set(p.name, *value);
+			wipe(*value);
+		}
+	}
+	if (!cfg_.add_module_key)
+		return Error{-EINVAL, "no keyring to add the key to"};
+	auto added = cfg_.add_module_key(mod, vals);
+	if (!added)
+		return added.error();
+	plan_.generated.push_back("ecryptfs_sig=" + added.value().sig);
+	plan_.new_sigs.push_back(added.value().sig);
+	max_key_bytes_ = std::min(max_key_bytes_, added.value().max_key_bytes);
+	return Ok{};
+}
+
 Status Dialog::keys()
 {
 	/* sig= (and, unlike the reference, ecryptfs_sig=) name a key already in the keyring. */
@@ -400,6 +562,7 @@ Status Dialog::keys()
 		return Ok{};
 	bool first = true;
 	for (;;) {
+		bool from_menu = false;
 		const NameValue *key = bag_.take({"key"});
 		std::string type;
 		if (key && key->value) {
@@ -410,18 +573,40 @@ Status Dialog::keys()
 			if (!may_prompt())
 				return Error{-EINVAL, "no key given and prompting is off: add "
 						      "key=passphrase:... or sig=<signature>"};
+			/* As the seed's transcript: passphrase first, then the modules. */
+			std::vector<std::string> types;
+			if (cfg_.kernel_mask & kFeaturePubkey)
+				for (const keymod::Module *m : cfg_.modules)
+					types.emplace_back(m->alias());
+			if (types.empty())
+				types = kKeyTypes;
+			else if (cfg_.kernel_mask & kFeaturePassphrase)
+				types.insert(types.begin(), "passphrase");
+			from_menu = true;
 			for (;;) {
-				auto t = menu("Select key type to use for newly created files",
-					      kKeyTypes, kKeyTypes, std::nullopt);
+				auto t = types.size() == 1 && types != kKeyTypes ?
+						 Result<std::string>(types.front()) :
+						 menu("Select key type to use for newly created files",
+						      types, types, std::nullopt);
 				if (!t)
 					return t.error();
-				if (t.value() == "passphrase") {
+				if (t.value() == "passphrase" || module_named(t.value())) {
 					type = t.value();
 					break;
 				}
 				io_.err("The " + t.value() + " key type (TPM 1.2 through trousers) is not "
 					"supported by this mount.ecryptfs; choose passphrase.\n");
 			}
+		}
+		if (const keymod::Module *mod = module_named(type)) {
+			if (!(cfg_.kernel_mask & kFeaturePubkey))
+				return Error{-EINVAL, "key=" + type + ": the loaded ecryptfs kernel module "
+						      "has no public-key support (/dev/ecryptfs)"};
+			auto st = module_key(*mod, from_menu);
+			if (!st)
+				return st;
+			first = false;
+			continue;
 		}
 		if (type != "passphrase") {
 			if (type == "tspi" || type == "openssl" || type == "pkcs11-helper" ||
@@ -479,7 +664,11 @@ Status Dialog::cipher_and_key_bytes()
 
 	std::vector<std::string> sizes;
 	for (unsigned k : ci->key_sizes)
-		sizes.push_back(std::to_string(k));
+		if (k <= max_key_bytes_)
+			sizes.push_back(std::to_string(k));
+	if (sizes.empty())
+		return Error{-EINVAL, "the public key is too small to wrap a " + cipher_ +
+					      " key: use a larger key"};
 	std::string kb;
 	if (const NameValue *nv = bag_.take({"ecryptfs_key_bytes"})) {
 		kb = nv->value.value_or("");
@@ -644,7 +833,16 @@ Result<MountPlan> Dialog::run()
 
 Status check_command_line(const std::vector<NameValue> &cmd)
 {
+	return check_command_line(cmd, {});
+}
+
+Status check_command_line(const std::vector<NameValue> &cmd,
+			  const std::vector<std::string> &module_names)
+{
 	for (const auto &nv : cmd) {
+		if (std::find(module_names.begin(), module_names.end(), nv.name) !=
+		    module_names.end())
+			continue;
 		if (nv.name == "remount")
 			return Error{-EINVAL, "When remounting eCryptfs, you need to pass the mount "
 					      "utility the -i parameter to avoid calling the mount helper"};

@@ -32,6 +32,7 @@
 
 #include "libecryptfs/crypto.h"
 #include "libecryptfs/kernel_features.h"
+#include "libecryptfs/key_module.h"
 #include "libecryptfs/keyring.h"
 #include "libecryptfs/mount_dialog.h"
 #include "libecryptfs/mount_options.h"
@@ -69,6 +70,9 @@ void help()
 		"                 :passwd_file=F|:passphrase_passwd_fd=N][:salt=HEX16]\n"
 		"      F holds a line passphrase_passwd=P (or is a file written by\n"
 		"      ecryptfs-wrap-passphrase: then its wrapping passphrase is asked)\n"
+		"  key=openssl[:keyfile=PEM][:passwd_file=F|:passwd_fd=N|:passwd=P]\n"
+		"      public-key mode (needs a running ecryptfsd); F holds passwd=P;\n"
+		"      other key modules (key=pkcs11, key=tpm) take their own parameters\n"
 		"  sig=S, ecryptfs_sig=S   use the key S already in the keyring\n"
 		"  ecryptfs_cipher=aes|blowfish|des3_ede|twofish|cast6|cast5\n"
 		"  ecryptfs_key_bytes=N    ecryptfs_passthrough[=y|n]\n"
@@ -283,7 +287,15 @@ int main(int argc, char **argv)
 		}
 		cmd = std::move(parsed.value());
 	}
-	if (auto st = check_command_line(cmd); !st) {
+	/* Key modules (key=openssl:...): their option names are accepted too. */
+	const keymod::LoadedModules loaded = keymod::load_all(keymod::module_dir());
+	std::vector<std::string> module_names;
+	for (const auto &m : loaded.modules)
+		for (auto &n : keymod::option_names(m))
+			module_names.push_back(std::move(n));
+	for (const auto &p : loaded.problems)
+		std::fprintf(stderr, "Warning: %s\n", p.c_str());
+	if (auto st = check_command_line(cmd, module_names); !st) {
 		std::fflush(stdout);
 		if (st.error().reason.starts_with("When remounting"))
 			std::fprintf(stderr, "%s\n", st.error().reason.c_str());
@@ -319,6 +331,11 @@ int main(int argc, char **argv)
 		if (!added)
 			return added.error();
 		return added.value().sig;
+	};
+	for (const auto &m : loaded.modules)
+		cfg.modules.push_back(&m);
+	cfg.add_module_key = [](const keymod::Module &m, const keymod::Values &v) {
+		return keymod::add_module_key(m, v);
 	};
 	TerminalDialogIo io;
 	auto plan = run_dialog(io, opts, cfg);

@@ -10,6 +10,7 @@
 #ifndef LIBECRYPTFS_KEY_MODULE_H
 #define LIBECRYPTFS_KEY_MODULE_H
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -51,6 +52,8 @@ private:
 	std::vector<Entry> entries_;
 };
 
+inline constexpr int kForeignModule = -ESRCH;
+
 /* A key made by a module: what goes into the private-key token. */
 struct MadeKey {
 	std::string sig;         /* 16 lowercase hex digits */
@@ -63,7 +66,11 @@ struct MadeKey {
  */
 class Module {
 public:
-	/* Load one shared object; the error says what is wrong with it. */
+	/*
+	 * Load one shared object; the error says what is wrong with it.  A
+	 * module of ecryptfs-utils (libecryptfs_key_mod_*.so, or exporting
+	 * get_key_mod_ops) fails with kForeignModule and is not dlopened.
+	 */
 	static Result<Module> load(const std::string &path);
 
 	const ecryptfs_keymod_ops &ops() const { return *ops_; }
@@ -106,6 +113,13 @@ struct LoadedModules {
 LoadedModules load_all(const std::string &dir);
 
 const Module *find(const std::vector<Module> &mods, std::string_view alias);
+
+/*
+ * The mount option names of @mod's parameters: name and alias of each, and
+ * for the secret one also NAME_file / NAME_fd (and ALIAS_file / ALIAS_fd),
+ * which name a file or descriptor holding "NAME=secret".
+ */
+std::vector<std::string> option_names(const Module &mod);
 
 /* ---- the private-key auth token (userland.md §1.5) ---- */
 

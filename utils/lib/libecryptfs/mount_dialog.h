@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "libecryptfs/crypto.h"
+#include "libecryptfs/key_module.h"
 #include "libecryptfs/mount_options.h"
 #include "libecryptfs/result.h"
 #include "libecryptfs/secure.h"
@@ -75,6 +76,7 @@ const std::vector<CipherInfo> &cipher_table();
 
 /* Kernel feature bits (<sysfs>/fs/ecryptfs/version). */
 inline constexpr std::uint32_t kFeaturePassphrase = 0x1;
+inline constexpr std::uint32_t kFeaturePubkey = 0x2;
 inline constexpr std::uint32_t kFeaturePassthrough = 0x4;
 inline constexpr std::uint32_t kFeatureXattr = 0x10;
 inline constexpr std::uint32_t kFeatureFilenameCrypto = 0x100;
@@ -85,6 +87,15 @@ struct DialogConfig {
 	std::function<Result<std::string>(const Passphrase &, const Salt &)> add_key;
 	/* Prompt for the passphrase of a wrapped-passphrase file ("Wrapping passphrase"). */
 	bool allow_wrapped_passwd_file = true;
+	/*
+	 * Loaded key modules (key=<alias>), offered in the key-type menu
+	 * before "passphrase" when the kernel has public-key support.  With
+	 * none, the menu is the reference's Debian one (tspi, passphrase).
+	 */
+	std::vector<const keymod::Module *> modules;
+	/* Adds a module key (keymod::add_module_key); its sig becomes ecryptfs_sig. */
+	std::function<Result<keymod::AddedModuleKey>(const keymod::Module &, const keymod::Values &)>
+		add_module_key;
 };
 
 /* What the dialog decided. */
@@ -110,6 +121,9 @@ struct Options {
  * first unknown option; "remount" is -EINVAL with the reference's advice.
  */
 Status check_command_line(const std::vector<NameValue> &cmd);
+/* The same, also accepting the option names of key modules (keymod::option_names). */
+Status check_command_line(const std::vector<NameValue> &cmd,
+			  const std::vector<std::string> &module_names);
 
 /*
  * Ask what is missing and add the keys.  Errors carry the reference's codes:
