@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Public-key mode with the pkcs11 key module and a SoftHSM token in the
+# guest, our ecryptfsd and our kernel module: ecryptfs-manager generates a
+# key pair on the token (option 3) and adds it (option 2, the PIN read
+# without echo; a wrong PIN is refused naming CKR_PIN_INCORRECT and adds
+# nothing); files written under that key carry a tag 1 packet and read back
+# after a remount and after a daemon restart (PIN from the daemon's prompt
+# program); a daemon without the PIN, a missing token and a stopped daemon
+# each give an error quickly, never a hang; the kernel log stays clean.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-pubkey.sh"
+
+MODULE=${ECRYPTFS_TEST_MODULE:-ours}
+load_module "$MODULE"
+SOFTHSM=/usr/lib/softhsm/libsofthsm2.so
+[ -r $SOFTHSM ] || fail "SoftHSM is missing (scripts/deps)"
+PIN=4711-pin-xyz
+
+mkdir -p /mnt/pk && mount -t tmpfs tmpfs /mnt/pk || fail "tmpfs"
+L=/mnt/pk/lower U=/mnt/pk/upper
+mkdir -p $L $U /tmp/hsm/tokens
+printf 'directories.tokendir = /tmp/hsm/tokens\n' >/tmp/hsm/softhsm2.conf
+export SOFTHSM2_CONF=/tmp/hsm/softhsm2.conf
+softhsm2-util --init-token --free --label ecr --so-pin 1111 --pin $PIN >/dev/null || fail "init token"
+
+log "ecryptfs-manager option 3: a key pair on the token"
+manager /tmp/gen.txt 3 2 $SOFTHSM ecr "" 01 "" $PIN 4 || fail "manager (generate) failed: $(cat /tmp/gen.txt)"
+grep -q "^Generated a 2048-bit RSA key pair on token 'ecr'" /tmp/gen.txt || fail "no key generated: $(cat /tmp/gen.txt)"
+grep -q $PIN /tmp/gen.txt && fail "PIN echoed"
+
+log "ecryptfs-manager option 2: wrong PIN, then the right one"
+start_ecryptfsd
+manager /tmp/bad.txt 2 2 $SOFTHSM ecr 01 "" 0000 4 || fail "manager (bad PIN) failed"
+grep -q 'CKR_PIN_INCORRECT' /tmp/bad.txt || fail "wrong PIN not named: $(cat /tmp/bad.txt)"
+[ -z "$(keyctl rlist @u 2>/dev/null)" ] || fail "a key was added with a wrong PIN"
+manager /tmp/add.txt 2 2 $SOFTHSM ecr 01 "" $PIN 4 || fail "manager (add) failed"
+SIG=$(added_sig /tmp/add.txt)
+[ -n "$SIG" ] || fail "no key added: $(cat /tmp/add.txt)"
+grep -q $PIN /tmp/add.txt && fail "PIN echoed"
+keyctl pipe "$(keyctl search @u user $SIG)" | grep -qa $PIN && fail "PIN in the keyring payload"
+
+log "mount, write, read, remount"
+pmount $L $U $SIG
+write_files $U
+read_files $U
+expect "first packet (tag 1)" 01 "$(first_packet $L/f4096)"
+umnt $U
+pmount $L $U $SIG
+drop
+read_files $U
+umnt $U
+
+log "daemon restarted with a prompt program for the PIN"
+stop_ecryptfsd
+printf '#!/bin/sh\necho %s\n' "$PIN" >/tmp/pinprog && chmod 700 /tmp/pinprog
+start_ecryptfsd -R /tmp/pinprog
+pmount $L $U $SIG
+read_files $U
+echo more >$U/new || fail "write after restart"
+umnt $U
+
+log "daemon restarted without the PIN: error, no hang"
+stop_ecryptfsd
+start_ecryptfsd
+pmount $L $U $SIG
+expect_open_fails "no PIN" $U/f4096
+umnt $U
+grep -q 'PIN' $DLOG || fail "daemon log does not mention the PIN: $(tail -5 $DLOG)"
+
+log "token missing: error, no hang"
+stop_ecryptfsd
+start_ecryptfsd -R /tmp/pinprog
+mv /tmp/hsm/tokens /tmp/hsm/away && mkdir /tmp/hsm/tokens
+pmount $L $U $SIG
+expect_open_fails "no token" $U/f4096
+umnt $U
+grep -q "no token labelled 'ecr' is present" $DLOG || fail "daemon log does not say the token is missing: $(tail -5 $DLOG)"
+rmdir /tmp/hsm/tokens && mv /tmp/hsm/away /tmp/hsm/tokens
+pmount $L $U $SIG
+read_files $U
+umnt $U
+
+log "daemon stopped: error, no hang"
+stop_ecryptfsd
+pmount $L $U $SIG
+expect_open_fails "no daemon" $U/f4096
+umnt $U
+
+check_dmesg
+log "pubkey-pkcs11: all checks passed"
