@@ -65,7 +65,7 @@ write_files() {
 read_files() {
 	local n
 	for n in 0 1 4096 70000; do
-		cmp /tmp/data.$n "$1/f$n" || fail "read back f$n"
+		cmp /tmp/data.$n "$1/f$n" || fail "read back f$n; daemon log: $(tail -n 3 "$DLOG")"
 	done
 }
 # The first key packet of a lower file (header in the file): 01 = tag 1.
