@@ -308,14 +308,20 @@ int main(int argc, char **argv)
 			if (n > 0)
 				o = daemon::process_packet(dev.get(), {buf, static_cast<std::size_t>(n)},
 							   handler);
-			OPENSSL_cleanse(buf, sizeof(buf));
 			if (o == daemon::Outcome::quit) {
 				log_line(LOG_INFO, "the kernel asked the daemon to quit");
 				break;
 			}
 			if (o == daemon::Outcome::bad) {
+				/* The frame head only (type, counter, length, index, data_len). */
+				std::string head;
+				for (ssize_t i = 0; i < std::min<ssize_t>(n, 17); ++i) {
+					char hx[4];
+					std::snprintf(hx, sizeof(hx), " %02x", buf[i]);
+					head += hx;
+				}
 				log_line(LOG_WARNING, "bad read from /dev/ecryptfs (" +
-							      std::to_string(n) + " bytes)");
+							      std::to_string(n) + " bytes:" + head + ")");
 				if (++errors >= daemon::kMaxReadErrors) {
 					log_line(LOG_ERR, "too many consecutive errors reading "
 							  "/dev/ecryptfs: stopping");
@@ -325,6 +331,7 @@ int main(int argc, char **argv)
 			} else {
 				errors = 0;
 			}
+			OPENSSL_cleanse(buf, sizeof(buf));
 		}
 	}
 	closelog();

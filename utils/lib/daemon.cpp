@@ -2,6 +2,7 @@
 #include "libecryptfs/daemon.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include <fcntl.h>
@@ -214,6 +215,7 @@ Outcome process_packet(int fd, std::span<const std::uint8_t> packet, RequestHand
 	case ECRYPTFS_MSG_REQUEST: {
 		if (!m.has_body)
 			return Outcome::bad;
+		const auto t0 = std::chrono::steady_clock::now();
 		std::vector<std::uint8_t> data = h.handle({m.data, m.data_len});
 		std::vector<std::uint8_t> pkt(ecryptfs_msg_packet_size(data.size()) + 1);
 		std::size_t written = 0;
@@ -224,7 +226,18 @@ Outcome process_packet(int fd, std::span<const std::uint8_t> packet, RequestHand
 			return Outcome::bad;
 		auto st = write_all(fd, pkt.data(), written);
 		OPENSSL_cleanse(pkt.data(), pkt.size());
-		return st ? Outcome::replied : Outcome::bad;
+		if (!st) {
+			const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+						std::chrono::steady_clock::now() - t0)
+						.count();
+			h.log(LOG_ERR, "the kernel refused the reply to request " +
+					       std::to_string(m.counter) + " (" + st.error().reason +
+					       ") after " + std::to_string(ms) +
+					       " ms; did it time out (module parameter "
+					       "ecryptfs_message_wait_timeout)?");
+			return Outcome::unanswered;
+		}
+		return Outcome::replied;
 	}
 	default:
 		return Outcome::ignored;

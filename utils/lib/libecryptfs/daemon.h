@@ -54,17 +54,19 @@ public:
 	/* The data of the RESPONSE to a REQUEST's data (a failure reply on any error). */
 	std::vector<std::uint8_t> handle(std::span<const std::uint8_t> request);
 
+	void log(int prio, const std::string &line) const;
+
 private:
 	Result<std::vector<std::uint8_t>> answer(std::uint8_t tag, const std::string &sig,
 						 std::span<const std::uint8_t> key);
-	void log(int prio, const std::string &line) const;
 
 	const std::vector<keymod::Module> &mods_;
 	secrets::Store &store_;
 	Hooks hooks_;
 };
 
-enum class Outcome { replied, ignored, quit, bad };
+/* unanswered: the request was handled but the kernel refused the reply (logged). */
+enum class Outcome { replied, ignored, quit, bad, unanswered };
 
 /*
  * Handle the bytes of one read() of the device: a REQUEST is answered with
