@@ -36,7 +36,7 @@ stop_daemon() {
 	wait $DPID 2>/dev/null || true
 	DPID=
 }
-pmount() {	# SIGS... (mount-option order)
+pmount() {	# SIGS... (mount-option order); OPTS: cipher options
 	local o="" s
 	for s in "$@"; do o="${o}ecryptfs_sig=$s,"; done
 	mount -i -t ecryptfs $L $U -o "${o}$OPTS" || fail "mount with $*"
@@ -84,11 +84,22 @@ case "$first" in
 "42 $PUB "*) ;;
 *) fail "first request was not a tag 66 for $PUB: $first" ;;
 esac
+# Other ciphers: the reader takes cipher and key size from the tag 65
+# reply, not from its mount options.
+for c in "aes 32 9" "blowfish 16 4"; do
+	set -- $c
+	umnt $U
+	OPTS="ecryptfs_cipher=$1,ecryptfs_key_bytes=$2" pmount $PUB
+	cp /tmp/data.4096 $U/c$1 || fail "write with $1-$2"
+	expect "packets of c$1" "1 $PUB $3 $2" "$($FAKE packets $L/c$1)"
+done
 remount $PUB
 drop
 for n in 0 1 4096 70000; do
 	cmp /tmp/data.$n $U/f$n || fail "after remount f$n"
 done
+cmp /tmp/data.4096 $U/caes || fail "AES-256 file through an AES-128 mount"
+cmp /tmp/data.4096 $U/cblowfish || fail "blowfish file through an AES-128 mount"
 grep -q "^40 $PUB " /tmp/req-ours.log || fail "no tag 64 request after remount"
 
 # --- passphrase + public key: both packets in option order
@@ -161,6 +172,8 @@ pmount $PUB
 for n in 0 1 4096 70000; do
 	cmp /tmp/data.$n $U/f$n || fail "reference reading our f$n"
 done
+cmp /tmp/data.4096 $U/caes || fail "reference reading our AES-256 file"
+cmp /tmp/data.4096 $U/cblowfish || fail "reference reading our blowfish file"
 head -c 50000 /dev/urandom >/tmp/data.ref
 cp /tmp/data.ref $U/ref || fail "reference write"
 expect "packets of the reference's file" "1 $PUB 7 16" "$($FAKE packets $L/ref)"
