@@ -9,6 +9,7 @@ import errno
 import importlib.util
 import os
 import select
+import signal
 import struct
 import sys
 import threading
@@ -152,6 +153,14 @@ fd = os.open(DEV, os.O_RDWR)
 if readable(fd, 0):
     die("poll reports a message while none is queued")
 ok("poll: nothing queued")
+signal.signal(signal.SIGALRM, lambda *a: None)
+signal.setitimer(signal.ITIMER_REAL, 0.3)
+t0 = time.time()
+if os.read(fd, 1024) != b"":
+    die("a read interrupted by a signal did not return 0")
+if time.time() - t0 > 3:
+    die("the signal did not end the blocked read")
+ok("read interrupted by a signal returns 0")
 if os.write(fd, b"") != 0:
     die("write of 0 bytes did not return 0")
 ok("write of 0 bytes returns 0")
