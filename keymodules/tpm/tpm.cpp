@@ -9,12 +9,14 @@
  * (the private one encrypted by the TPM, useless without that TPM) are kept
  * in a key file (mode 0600):
  *   "ETK2", version 1, u16le-length fields: TPM2B_PUBLIC, TPM2B_PRIVATE
- *   (both in TPM marshalled form).
+ *   (both in TPM marshalled form), flags (one byte; 1 = made with an auth
+ *   value).
  * An optional auth value (auth=, SECRET) protects the key; it is subject to
- * the TPM's dictionary-attack protection.
+ * the TPM's dictionary-attack protection, so a missing or unexpected auth
+ * value is refused before the TPM counts a failure.
  *
  * Blob (version 1, no secret): "ETPM", 1, fields: key-file path (for
- * messages), TCTI configuration, TPM2B_PUBLIC, TPM2B_PRIVATE.  The key
+ * messages), TCTI configuration, TPM2B_PUBLIC, TPM2B_PRIVATE, flags.  The key
  * material is copied into the blob so ecryptfsd needs no access to the file.
  *
  * Encryption: software RSA-OAEP with SHA-256 from the public area.
@@ -74,7 +76,37 @@ std::string rc_text(TSS2_RC rc)
 struct TpmKey {
 	TPM2B_PUBLIC pub{};
 	TPM2B_PRIVATE priv{};
+	bool has_auth = false; /* made with an auth value */
 };
+
+constexpr std::uint8_t kFlagAuth = 0x1;
+
+/* The flags field of the key file and blob. */
+bool parse_flags(const std::optional<std::span<const std::uint8_t>> &f, TpmKey &k)
+{
+	if (!f || f->size() != 1 || ((*f)[0] & ~kFlagAuth))
+		return false;
+	k.has_auth = (*f)[0] & kFlagAuth;
+	return true;
+}
+
+/*
+ * Checked before the TPM sees an authorisation: every wrong try at a key
+ * with an auth value counts towards the TPM's dictionary-attack lockout.
+ */
+bool auth_matches_key(const TpmKey &k, const char *auth, std::string &why)
+{
+	bool given = auth && *auth;
+	if (k.has_auth && !given) {
+		why = "this TPM key has an auth value: give it (auth=)";
+		return false;
+	}
+	if (!k.has_auth && given) {
+		why = "this TPM key has no auth value: leave auth= empty";
+		return false;
+	}
+	return true;
+}
 
 bool marshal(const TpmKey &k, std::vector<std::uint8_t> &pub, std::vector<std::uint8_t> &priv)
 {
@@ -312,7 +344,9 @@ bool read_key_file(const std::string &path, TpmKey &k, std::string &why)
 	BlobReader r(data.data(), data.size(), kFileMagic, kVersion);
 	auto pub = r.bytes();
 	auto priv = r.bytes();
-	if (data.size() > kMaxKeyFile || !r.ok() || !unmarshal(*pub, *priv, k)) {
+	auto flags = r.bytes();
+	if (data.size() > kMaxKeyFile || !r.ok() || !unmarshal(*pub, *priv, k) ||
+	    !parse_flags(flags, k)) {
 		why = "'" + path + "' is not a TPM key file of this version";
 		return false;
 	}
@@ -329,7 +363,8 @@ bool parse_blob(const std::uint8_t *blob, std::size_t len, BlobKey &b)
 	BlobReader r(blob, len, kBlobMagic, kVersion);
 	auto file = r.str(), tcti = r.str();
 	auto pub = r.bytes(), priv = r.bytes();
-	if (!r.ok() || !unmarshal(*pub, *priv, b.key))
+	auto flags = r.bytes();
+	if (!r.ok() || !unmarshal(*pub, *priv, b.key) || !parse_flags(flags, b.key))
 		return false;
 	b.file = *file;
 	b.tcti = *tcti;
@@ -345,6 +380,8 @@ std::string tcti_param(std::string_view v)
 bool tpm_decrypt(const std::string &tcti, const TpmKey &k, const std::string &file,
 		 const char *auth, std::span<const std::uint8_t> in, SecureBytes &out, std::string &why)
 {
+	if (!auth_matches_key(k, auth, why))
+		return false;
 	Tpm tpm;
 	return tpm.connect(tcti, why) && tpm.primary(why) && tpm.load(k, file, auth, why) &&
 	       tpm.decrypt(in, out, why);
@@ -380,8 +417,9 @@ int make_key(const ecryptfs_keymod_value *vals, size_t n, uint8_t *blob, size_t 
 		return fail(err, err_len, -EINVAL, "the TPM key does not decrypt what its public key encrypts");
 	std::vector<std::uint8_t> mpub, mpriv;
 	BlobWriter w(kBlobMagic, kVersion);
+	std::uint8_t flags[1] = {static_cast<std::uint8_t>(k.has_auth ? kFlagAuth : 0)};
 	if (!marshal(k, mpub, mpriv) || !w.field(file) || !w.field(tcti) || !w.field(mpub) ||
-	    !w.field(mpriv) || !w.emit(blob, blob_len))
+	    !w.field(mpriv) || !w.field(flags) || !w.emit(blob, blob_len))
 		return fail(err, err_len, -E2BIG, "the key description is too large");
 	auto s = rsa_pubkey_sig(pub.value().get());
 	if (!s)
@@ -414,7 +452,10 @@ int generate(const ecryptfs_keymod_value *vals, size_t n, char *err, size_t err_
 	BlobWriter w(kFileMagic, kVersion);
 	std::uint8_t buf[kMaxKeyFile];
 	std::size_t len = 0;
-	if (!marshal(k, mpub, mpriv) || !w.field(mpub) || !w.field(mpriv) || !w.emit(buf, &len))
+	k.has_auth = !auth.empty();
+	std::uint8_t flags[1] = {static_cast<std::uint8_t>(k.has_auth ? kFlagAuth : 0)};
+	if (!marshal(k, mpub, mpriv) || !w.field(mpub) || !w.field(mpriv) || !w.field(flags) ||
+	    !w.emit(buf, &len))
 		return fail(err, err_len, -EINVAL, "cannot encode the TPM key");
 	/* The key's directory is private, like ~/.ecryptfs. */
 	auto slash = file.rfind('/');

@@ -155,6 +155,10 @@ TEST_F(Tpm, GenerateAddEncryptDecrypt)
 	auto d = decrypt(ops_, k.blob, nullptr, c.out);
 	ASSERT_EQ(d.rc, 0) << d.err;
 	EXPECT_EQ(d.out, kPayload);
+	/* A key without auth value refuses one. */
+	auto extra = make_key(ops_, {{"keyfile", keyfile_}, {"tcti", tpm_->tcti()}, {"auth", "x"}});
+	EXPECT_NE(extra.rc, 0);
+	EXPECT_NE(extra.err.find("has no auth value"), std::string::npos) << extra.err;
 	/* Decryption needs no key file: the blob has the key areas. */
 	std::filesystem::remove(keyfile_);
 	d = decrypt(ops_, k.blob, nullptr, c.out);
@@ -199,7 +203,11 @@ TEST_F(Tpm, AuthValue)
 	EXPECT_EQ(blob.find(auth), std::string::npos);
 	auto c = encrypt(ops_, k.blob, kPayload);
 	ASSERT_EQ(c.rc, 0);
+	/* Without the auth value: refused before the TPM counts a dictionary-attack failure. */
 	auto d = decrypt(ops_, k.blob, nullptr, c.out);
+	EXPECT_NE(d.rc, 0);
+	EXPECT_NE(d.err.find("has an auth value: give it"), std::string::npos) << d.err;
+	d = decrypt(ops_, k.blob, "wrong", c.out);
 	EXPECT_NE(d.rc, 0);
 	EXPECT_NE(d.err.find("wrong auth value"), std::string::npos) << d.err;
 	d = decrypt(ops_, k.blob, auth, c.out);

@@ -12,6 +12,19 @@ OPTS="ecryptfs_cipher=aes,ecryptfs_key_bytes=16"
 DPID=
 DLOG=/tmp/ecryptfsd.log
 
+# load_pubkey_module ours|reference: the module with a 30 s wait for the
+# daemon (the default 3 s is too short for a token or TPM on a loaded host).
+load_pubkey_module() {
+	unload_ecryptfs
+	case $1 in
+	ours) insmod "$ECRYPTFS_MODULE" ecryptfs_message_wait_timeout=30 ;;
+	reference) modprobe --ignore-install ecryptfs ecryptfs_message_wait_timeout=30 ;;
+	*) fail "load_pubkey_module: unknown module '$1'" ;;
+	esac || fail "cannot load the $1 module"
+	[ "$(which_ecryptfs)" = "$1" ] || fail "the $1 module did not load"
+	[ -c /dev/ecryptfs ] || fail "the $1 module offers no /dev/ecryptfs"
+}
+
 # start_ecryptfsd [ARGS...]: our daemon for uid 0, ready when its socket is.
 start_ecryptfsd() {
 	"$B/ecryptfsd" -f "$@" >>"$DLOG" 2>&1 &

@@ -7,13 +7,14 @@
 # without echo; a wrong PIN is refused naming CKR_PIN_INCORRECT and adds
 # nothing); files written under that key carry a tag 1 packet and read back
 # after a remount and after a daemon restart (PIN from the daemon's prompt
-# program); a daemon without the PIN, a missing token and a stopped daemon
+# program, or from mount.ecryptfs -o key=pkcs11:...:pin_file=F, where a
+# wrong PIN fails the mount); a daemon without the PIN, a missing token and a stopped daemon
 # each give an error quickly, never a hang; the kernel log stays clean.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-pubkey.sh"
 
 MODULE=${ECRYPTFS_TEST_MODULE:-ours}
-load_module "$MODULE"
+load_pubkey_module "$MODULE"
 SOFTHSM=/usr/lib/softhsm/libsofthsm2.so
 [ -r $SOFTHSM ] || fail "SoftHSM is missing (scripts/deps)"
 PIN=4711-pin-xyz
@@ -68,6 +69,28 @@ pmount $L $U $SIG
 expect_open_fails "no PIN" $U/f4096
 umnt $U
 grep -q 'PIN' $DLOG || fail "daemon log does not mention the PIN: $(tail -5 $DLOG)"
+
+log "mount.ecryptfs key=pkcs11:...: a wrong PIN is refused, the right one reaches the daemon"
+KOPTS="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
+KEYOPT="key=pkcs11:module=$SOFTHSM:token=ecr:id=01:label=ecryptfs:pin_file=/tmp/pinfile"
+printf 'pin=0000\n' >/tmp/pinfile
+t0=$EPOCHSECONDS
+if timeout 60 "$B/mount.ecryptfs" $L $U -o "$KEYOPT,$KOPTS" </dev/null >/tmp/mount.out 2>&1; then
+	fail "mount with a wrong PIN succeeded"
+fi
+grep -q 'CKR_PIN_INCORRECT' /tmp/mount.out || fail "mount: wrong PIN not named: $(cat /tmp/mount.out)"
+[ "$(seconds_since $t0)" -lt 40 ] || fail "mount with a wrong PIN took too long"
+grep -q " $U ecryptfs " /proc/mounts && fail "mounted with a wrong PIN"
+printf 'pin=%s\n' "$PIN" >/tmp/pinfile
+"$B/mount.ecryptfs" $L $U -o "$KEYOPT,$KOPTS" </dev/null >/tmp/mount.out 2>&1 ||
+	fail "mount key=pkcs11 failed: $(cat /tmp/mount.out)"
+grep -q "ecryptfs_sig=$SIG" /proc/mounts || fail "key=pkcs11 mounted another key: $(grep ecryptfs /proc/mounts)"
+grep -q "$PIN" /proc/mounts && fail "PIN in /proc/mounts"
+read_files $U
+umnt $U
+rm -f /tmp/pinfile
+stop_ecryptfsd
+start_ecryptfsd
 
 log "token missing: error, no hang"
 stop_ecryptfsd

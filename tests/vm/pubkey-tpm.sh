@@ -6,14 +6,14 @@
 # a TPM key file (option 3, with an auth value) and adds the key (option 2;
 # a wrong auth value is refused and adds nothing); files carry a tag 1
 # packet and read back after a remount and a daemon restart (auth value from
-# the prompt program); a daemon without the auth value, a stopped TPM, a TPM
+# the prompt program, or from mount.ecryptfs -o key=tpm:...:auth_file=F); a daemon without the auth value, a stopped TPM, a TPM
 # with another state (the key cannot load) and a stopped daemon each give an
 # error quickly, never a hang; the kernel log stays clean.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-pubkey.sh"
 
 MODULE=${ECRYPTFS_TEST_MODULE:-ours}
-load_module "$MODULE"
+load_pubkey_module "$MODULE"
 command -v swtpm >/dev/null || fail "swtpm is missing (scripts/deps)"
 AUTH=tpm-Auth-93
 PORT=2321
@@ -92,6 +92,19 @@ start_ecryptfsd
 pmount $L $U $SIG
 expect_open_fails "no auth value" $U/f4096
 umnt $U
+grep -q 'has an auth value: give it' $DLOG || fail "daemon log does not ask for the auth value: $(tail -5 $DLOG)"
+
+log "mount.ecryptfs key=tpm:...: the auth value from a file reaches the daemon"
+KOPTS="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
+printf 'auth=%s\n' "$AUTH" >/tmp/authfile
+# tcti=swtpm: the swtpm TCTI's defaults (localhost:2321), as -o cannot carry ':' or ','.
+"$B/mount.ecryptfs" $L $U -o "key=tpm:keyfile=$KEY:tcti=swtpm:auth_file=/tmp/authfile,$KOPTS" \
+	</dev/null >/tmp/mount.out 2>&1 || fail "mount key=tpm failed: $(cat /tmp/mount.out)"
+grep -q "ecryptfs_sig=$SIG" /proc/mounts || fail "key=tpm mounted another key: $(grep ecryptfs /proc/mounts)"
+grep -q "$AUTH" /proc/mounts && fail "auth value in /proc/mounts"
+read_files $U
+umnt $U
+rm -f /tmp/authfile
 stop_ecryptfsd
 start_ecryptfsd -R /tmp/authprog
 
@@ -110,7 +123,7 @@ umnt $U
 grep -q 'made by another TPM' $DLOG || fail "daemon log does not say the key is foreign: $(tail -5 $DLOG)"
 stop_swtpm
 
-log "the right TPM again (after clearing the dictionary-attack lockout the wrong values caused)"
+log "the right TPM again (dictionary-attack counter reset, as after the wrong auth value)"
 start_swtpm /tmp/tpm-a
 tpm2_dictionarylockout --clear-lockout -T "$TCTI" >/dev/null 2>&1 || fail "tpm2_dictionarylockout failed"
 pmount $L $U $SIG
