@@ -13,6 +13,7 @@
  * New keys: RSA 3072, PKCS#8 PEM encrypted with AES-256-CBC, mode 0600.
  */
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -209,12 +210,8 @@ int openssl_decrypt(const std::uint8_t *blob, std::size_t blob_len, const char *
 	    EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), EVP_sha1()) <= 0 ||
 	    EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha1()) <= 0)
 		return fail(err, err_len, -EIO, "RSA setup failed: " + openssl_error_text("setup"));
-	std::size_t need = 0;
-	if (EVP_PKEY_decrypt(ctx.get(), nullptr, &need, in, in_len) <= 0 || need > len) {
-		/* Decrypt into a buffer as large as the modulus, then copy what fits. */
-		ERR_clear_error();
-	}
-	SecureBytes tmp(std::max<std::size_t>(need, 1024));
+	/* Decrypt into a buffer as large as the modulus, then copy what fits. */
+	SecureBytes tmp(static_cast<std::size_t>(EVP_PKEY_get_size(key.value().get())));
 	std::size_t tlen = tmp.size();
 	if (EVP_PKEY_decrypt(ctx.get(), tmp.data(), &tlen, in, in_len) <= 0)
 		return fail(err, err_len, -EBADMSG, "RSA-OAEP decryption with " + b->path +
@@ -338,6 +335,11 @@ int openssl_generate(const ecryptfs_keymod_value *vals, std::size_t n, char *err
 	if (int rc = write_new_file(path, {reinterpret_cast<std::uint8_t *>(p),
 					   static_cast<std::size_t>(len)}, why))
 		return fail(err, err_len, rc, why);
+	/* Like the pkcs11 and tpm modules: say what was made and how to use it. */
+	std::printf("Generated a %d-bit RSA key (AES-256 encrypted PEM) in %s\n"
+		    "Add it with: key=openssl:keyfile=%s (ecryptfsd must be running)\n",
+		    kNewKeyBits, path.c_str(), path.c_str());
+	std::fflush(stdout);
 	return ECRYPTFS_KEYMOD_OK;
 }
 

@@ -57,41 +57,48 @@ std::optional<std::size_t> choose(const char *title, const std::vector<std::stri
 
 namespace {
 
-Status ask_secret(const ecryptfs_keymod_param &p, Values &vals)
+std::string label(const ecryptfs_keymod_param &p)
 {
-	auto first = read_passphrase(p.prompt);
+	return p.prompt ? p.prompt : p.name;
+}
+
+Status ask_secret(mount::DialogIo &io, const ecryptfs_keymod_param &p, Values &vals)
+{
+	io.out(label(p) + ": ");
+	auto first = io.read_secret();
+	io.out("\n");
 	if (!first)
-		return Error{-EINVAL, std::string("no ") + p.prompt + " given"};
+		return Error{-EINVAL, "no " + label(p) + " given"};
 	if (p.flags & ECRYPTFS_KEYMOD_VERIFY) {
-		std::string again = std::string("Verify ") + p.prompt;
-		auto second = read_passphrase(again.c_str());
-		if (!second || !(*second.passphrase == *first.passphrase))
-			return Error{-EINVAL, std::string(p.prompt) + " mismatch"};
+		io.out("Verify " + label(p) + ": ");
+		auto second = io.read_secret();
+		io.out("\n");
+		if (!second || !(second.value() == first.value()))
+			return Error{-EINVAL, label(p) + " mismatch"};
 	}
-	if (first.passphrase->empty() && !(p.flags & ECRYPTFS_KEYMOD_OPTIONAL))
-		return Error{-EINVAL, std::string("an empty ") + p.prompt + " is not allowed"};
-	if (!first.passphrase->empty())
-		vals.set(p.name, first.passphrase->view());
+	if (first.value().empty() && !(p.flags & ECRYPTFS_KEYMOD_OPTIONAL))
+		return Error{-EINVAL, "an empty " + label(p) + " is not allowed"};
+	if (!first.value().empty())
+		vals.set(p.name, first.value().view());
 	return Ok{};
 }
 
-Status ask_plain(const ecryptfs_keymod_param &p, Values &vals)
+Status ask_plain(mount::DialogIo &io, const ecryptfs_keymod_param &p, Values &vals)
 {
 	if (p.default_val)
-		std::printf("%s [%s]: ", p.prompt, p.default_val);
+		io.out(label(p) + " [" + p.default_val + "]: ");
 	else
-		std::printf("%s: ", p.prompt);
-	std::fflush(stdout);
-	auto line = read_plain_line();
+		io.out(label(p) + ": ");
+	auto line = io.read_line();
 	if (!line)
-		return Error{-EINVAL, std::string("input ended at \"") + p.prompt + "\""};
+		return Error{-EINVAL, "input ended at \"" + label(p) + "\""};
 	std::string_view v = *line;
 	if (v.empty() && p.default_val)
 		v = p.default_val;
 	if (v.empty()) {
 		if (p.flags & ECRYPTFS_KEYMOD_OPTIONAL)
 			return Ok{};
-		return Error{-EINVAL, std::string(p.prompt) + " is required"};
+		return Error{-EINVAL, label(p) + " is required"};
 	}
 	vals.set(p.name, v);
 	return Ok{};
@@ -99,16 +106,24 @@ Status ask_plain(const ecryptfs_keymod_param &p, Values &vals)
 
 } // namespace
 
-Status prompt_params(std::span<const ecryptfs_keymod_param> params, Values &vals)
+Status prompt_params(mount::DialogIo &io, std::span<const ecryptfs_keymod_param> params,
+		     Values &vals)
 {
 	for (const auto &p : params) {
 		if (vals.get(p.name))
 			continue;
-		auto st = (p.flags & ECRYPTFS_KEYMOD_SECRET) ? ask_secret(p, vals) : ask_plain(p, vals);
+		auto st = (p.flags & ECRYPTFS_KEYMOD_SECRET) ? ask_secret(io, p, vals)
+							     : ask_plain(io, p, vals);
 		if (!st)
 			return st;
 	}
 	return Ok{};
+}
+
+Status prompt_params(std::span<const ecryptfs_keymod_param> params, Values &vals)
+{
+	mount::TerminalDialogIo io;
+	return prompt_params(io, params, vals);
 }
 
 } // namespace ecryptfs::keymod

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "libecryptfs/keymod_prompt.h"
 #include "libecryptfs/passphrase_input.h"
 #include "libecryptfs/sig_cache.h"
 #include "libecryptfs/wrapped.h"
@@ -452,14 +453,18 @@ Result<std::optional<std::string>> Dialog::module_secret_from_source(const ecryp
 	return Error{-EINVAL, what + " holds no " + std::string(p.name) + "=<secret> line"};
 }
 
-/* One key of a key module: its parameters from the options, else asked for. */
+/*
+ * One key of a key module: its parameters from the options, else asked for
+ * (keymod::prompt_params, as ecryptfs-manager asks): with key=<alias> in the
+ * options only a missing secret is asked, the rest takes its default; after
+ * the key-type menu every missing parameter is asked.
+ */
 Status Dialog::module_key(const keymod::Module &mod, bool from_menu)
 {
 	keymod::Values vals;
+	std::vector<ecryptfs_keymod_param> ask;
 	for (const auto &p : mod.params()) {
 		const bool secret = p.flags & ECRYPTFS_KEYMOD_SECRET;
-		const bool optional = p.flags & ECRYPTFS_KEYMOD_OPTIONAL;
-		const std::string prompt = p.prompt ? p.prompt : p.name;
 		std::vector<std::string> names{p.name};
 		if (p.alias)
 			names.emplace_back(p.alias);
@@ -472,63 +477,23 @@ Status Dialog::module_key(const keymod::Module &mod, bool from_menu)
 				return v.error();
 			value = std::move(v.value());
 		}
-		if (!value && secret && may_prompt()) {
-			for (int tries = 0; tries < 3 && !value; ++tries) {
-				io_.out(prompt + ": ");
-				auto a = io_.read_secret();
-				io_.out("\n");
-				if (!a)
-					return a.error();
-				if (a.value().empty() && !optional) {
-					io_.err("Wrong input, non-empty value required!\n");
-					continue;
-				}
-				if (p.flags & ECRYPTFS_KEYMOD_VERIFY) {
-					io_.out("Verify " + prompt + ": ");
-					auto b = io_.read_secret();
-					io_.out("\n");
-					if (!b)
-						return b.error();
-					if (!(a.value() == b.value()))
-						return Error{-EINVAL, prompt + ": the two entries differ"};
-				}
-				value = std::string(a.value().view());
-			}
-			if (!value)
-				return Error{-EINVAL, "no " + prompt + " entered"};
-		} else if (!value && may_prompt() && from_menu) {
-			/* key=<alias> in the options: other parameters take their defaults. */
-			for (int tries = 0; tries < 3 && !value; ++tries) {
-				io_.out(prompt + (p.default_val ? " [" + std::string(p.default_val) + "]"
-								: std::string()) + ": ");
-				auto line = io_.read_line();
-				if (!line)
-					return eio();
-				if (!line->empty())
-					value = *line;
-				else if (p.default_val)
-					value = p.default_val;
-				else if (optional)
-					break;
-				else
-					io_.err("Wrong input, non-empty value required!\n");
-			}
-			if (!value && !optional)
-				return Error{-EINVAL, "no " + prompt + " entered"};
-		} else if (!value && !secret && p.default_val) {
-			value = p.default_val;
-		}
-		if (!value && !optional)
-			return Error{-EINVAL, "key=" + std::string(mod.alias()) + ": no " + p.name +
-						      " given and prompting is off: add " + p.name +
-						      "=..." + (secret ? std::string(" (or ") + p.name +
-									 "_file=FILE, " + p.name + "_fd=N)"
-								       : std::string())};
 		if (value) {
 			vals.set(p.name, *value);
 			wipe(*value);
+		} else if (may_prompt() && (secret || from_menu)) {
+			ask.push_back(p);
+		} else if (!secret && p.default_val) {
+			vals.set(p.name, p.default_val);
+		} else if (!(p.flags & ECRYPTFS_KEYMOD_OPTIONAL)) {
+			return Error{-EINVAL, "key=" + std::string(mod.alias()) + ": no " + p.name +
+						      " given and prompting is off: add " + p.name + "=..." +
+						      (secret ? std::string(" (or ") + p.name + "_file=FILE, " +
+									p.name + "_fd=N)"
+							      : std::string())};
 		}
 	}
+	if (auto st = keymod::prompt_params(io_, ask, vals); !st)
+		return st;
 	if (!cfg_.add_module_key)
 		return Error{-EINVAL, "no keyring to add the key to"};
 	auto added = cfg_.add_module_key(mod, vals);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "libecryptfs/key_module.h"
+#include "libecryptfs/mount_dialog.h"
 #include "libecryptfs/result.h"
 
 namespace ecryptfs::keymod {
@@ -40,6 +41,13 @@ std::optional<std::size_t> choose(const char *title, const std::vector<std::stri
  * input ends.
  */
 Status prompt_params(std::span<const ecryptfs_keymod_param> params, Values &vals);
+
+/*
+ * The same through @io (mount.ecryptfs's dialog, scripted in tests); the
+ * overload above uses the terminal.  One implementation serves both.
+ */
+Status prompt_params(mount::DialogIo &io, std::span<const ecryptfs_keymod_param> params,
+		     Values &vals);
 
 } // namespace ecryptfs::keymod
 
