@@ -138,7 +138,9 @@ out:
 	kfree_sensitive(resp);
 	if (rc) {
 		pki_report(inode, "wrap", info->pki_sig, rc);
-		rc = -EIO;
+		/* As the reference: a create without a daemon is ENOTCONN. */
+		if (rc != -ENOTCONN)
+			rc = -EIO;
 	}
 	return rc;
 }

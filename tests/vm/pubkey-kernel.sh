@@ -131,8 +131,14 @@ t=$(now)
 expect_eio "read without daemon" cat $U/f4096
 elapsed_lt "$t" 2 || fail "no daemon: read took too long"
 t=$(now)
-expect_eio "create without daemon" touch $U/nodaemon
+# The reference fails a create without a daemon with ENOTCONN (not EIO).
+out=$(touch $U/nodaemon 2>&1) && fail "create without daemon succeeded"
+case "$out" in
+*"Transport endpoint is not connected"*) ;;
+*) fail "create without daemon: expected ENOTCONN, got: $out" ;;
+esac
 elapsed_lt "$t" 2 || fail "no daemon: create took too long"
+[ ! -e $L/nodaemon ] || fail "a failed create left a lower file"
 dmesg | grep -q "no ecryptfsd registered" || fail "no log line for the missing daemon"
 
 start_daemon silent
