@@ -8,7 +8,8 @@
 //   fsbench seqwrite FILE MIB        write MIB MiB in 1 MiB writes, fsync
 //   fsbench seqread FILE             read FILE in 1 MiB reads
 //   fsbench create DIR N BYTES       create N files of BYTES bytes, syncfs
-//   fsbench stat DIR N               stat the N files of 'create'
+//   fsbench lsl DIR                  list DIR, then stat every entry (as ls -l)
+//   fsbench stat DIR N               stat the N files of 'create' by name
 //   fsbench readfiles DIR N          read the N files of 'create'
 //   fsbench unlink DIR N             unlink the N files of 'create'
 //   fsbench readtree DIR             read every regular file below DIR
@@ -19,21 +20,27 @@
 // page cache is dropped by the caller (scripts/bench's guest part) where a
 // workload is meant to run cold.
 //
-// 'report' reads lines "config<TAB>workload<TAB>seconds<TAB>amount<TAB>unit"
-// (configs plain, reference, ours), prints the table with the ratios
-// ours/reference and ours/plain (speed ratios: above 1 means ours is faster),
-// and writes the same as JSON and as a gnuplot data file.
+// 'report' reads lines
+// "config<TAB>workload<TAB>round<TAB>seconds<TAB>amount<TAB>unit" (configs
+// plain, reference, ours; one line per round), prints the table with the
+// median throughput of each configuration and the ratios ours/reference and
+// ours/plain (speed ratios: above 1 means ours is faster), and writes the
+// same as JSON and as a gnuplot data file.  A ratio is the median over the
+// rounds of the ratio within one round: the configurations of one round ran
+// one after the other, under about the same load of the host.
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
 #include <ftw.h>
 #include <map>
 #include <optional>
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
@@ -54,7 +61,7 @@ constexpr size_t kChunk = 1 << 20;
 {
 	std::fprintf(stderr,
 		     "usage: fsbench seqwrite FILE MIB | seqread FILE | create DIR N BYTES |\n"
-		     "       stat DIR N | readfiles DIR N | unlink DIR N | readtree DIR |\n"
+		     "       lsl DIR | stat DIR N | readfiles DIR N | unlink DIR N | readtree DIR |\n"
 		     "       report RESULTS.tsv OUT.json OUT.dat\n");
 	std::exit(2);
 }
@@ -217,6 +224,34 @@ int stat_files(const std::string &dir, unsigned long n)
 	return 0;
 }
 
+// List @dir, then stat every entry in directory order (what ls -l, du or
+// find -ls do).
+int list_stat(const std::string &dir)
+{
+	Timer t;
+	DIR *d = ::opendir(dir.c_str());
+	if (!d)
+		die("opendir " + dir);
+	std::vector<std::string> names;
+	errno = 0;
+	while (struct dirent *e = ::readdir(d)) {
+		if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, ".."))
+			names.emplace_back(e->d_name);
+		errno = 0;
+	}
+	if (errno)
+		die("readdir " + dir);
+	int dfd = ::dirfd(d);
+	for (const auto &n : names) {
+		struct stat st;
+		if (::fstatat(dfd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW))
+			die("stat " + dir + "/" + n);
+	}
+	::closedir(d);
+	print_result(t.seconds(), static_cast<double>(names.size()), "files/s");
+	return 0;
+}
+
 int read_files(const std::string &dir, unsigned long n)
 {
 	std::vector<char> buf(64 * 1024);
@@ -283,13 +318,44 @@ struct Figure {
 	std::string unit;
 };
 
-// Speed ratio a/b from throughputs (above 1: a is faster).
-std::optional<double> ratio(const std::map<std::string, Figure> &row, const char *a, const char *b)
+// Per configuration: round -> figure.
+using Rounds = std::map<long, Figure>;
+
+std::optional<double> median(std::vector<double> v)
+{
+	if (v.empty())
+		return std::nullopt;
+	std::sort(v.begin(), v.end());
+	size_t m = v.size() / 2;
+	return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+// Median throughput of @config.
+std::optional<double> median_amount(const std::map<std::string, Rounds> &row, const char *config)
+{
+	auto it = row.find(config);
+	if (it == row.end())
+		return std::nullopt;
+	std::vector<double> v;
+	for (const auto &[r, f] : it->second)
+		v.push_back(f.amount);
+	return median(v);
+}
+
+// Median over the rounds of the speed ratio a/b within a round (above 1:
+// a is faster).
+std::optional<double> ratio(const std::map<std::string, Rounds> &row, const char *a, const char *b)
 {
 	auto ia = row.find(a), ib = row.find(b);
-	if (ia == row.end() || ib == row.end() || ib->second.amount <= 0)
+	if (ia == row.end() || ib == row.end())
 		return std::nullopt;
-	return ia->second.amount / ib->second.amount;
+	std::vector<double> v;
+	for (const auto &[r, fa] : ia->second) {
+		auto fb = ib->second.find(r);
+		if (fb != ib->second.end() && fb->second.amount > 0)
+			v.push_back(fa.amount / fb->second.amount);
+	}
+	return median(v);
 }
 
 std::string fmt(std::optional<double> v, const char *f = "%.2f")
@@ -307,45 +373,52 @@ int report(const std::string &tsv, const std::string &json_path, const std::stri
 	if (!in)
 		die("open " + tsv);
 	std::vector<std::string> order; // workloads in first-seen order
-	std::map<std::string, std::map<std::string, Figure>> rows;
+	std::map<std::string, std::map<std::string, Rounds>> rows;
 	std::string line;
+	long rounds = 0;
 	while (std::getline(in, line)) {
 		std::istringstream ls(line);
 		std::string config, workload;
+		long round = 0;
 		Figure f;
 		if (!std::getline(ls, config, '\t') || !std::getline(ls, workload, '\t') ||
-		    !(ls >> f.seconds >> f.amount >> f.unit)) {
+		    !(ls >> round >> f.seconds >> f.amount >> f.unit)) {
 			std::fprintf(stderr, "fsbench: bad line in %s: %s\n", tsv.c_str(), line.c_str());
 			return 1;
 		}
 		if (!rows.count(workload))
 			order.push_back(workload);
-		rows[workload][config] = f;
+		rows[workload][config][round] = f;
+		rounds = std::max(rounds, round);
 	}
 	const char *configs[] = {"plain", "reference", "ours"};
+	std::printf("median of %ld round(s); ratios: median of the per-round ratios\n", rounds);
 	std::printf("%-22s %-8s %12s %12s %12s %10s %10s\n", "workload", "unit", "plain", "reference",
 		    "ours", "ours/ref", "ours/plain");
 	std::ofstream js(json_path), dat(dat_path);
 	if (!js || !dat)
 		die("write " + json_path + " / " + dat_path);
-	js << "{\n  \"workloads\": [\n";
+	js << "{\n  \"rounds\": " << rounds << ",\n  \"workloads\": [\n";
 	dat << "# workload ours/reference ours/plain\n";
 	for (size_t i = 0; i < order.size(); i++) {
 		const auto &w = order[i];
 		const auto &row = rows[w];
-		std::string unit = row.begin()->second.unit;
+		std::string unit = row.begin()->second.begin()->second.unit;
 		auto rr = ratio(row, "ours", "reference"), rp = ratio(row, "ours", "plain");
 		std::printf("%-22s %-8s", w.c_str(), unit.c_str());
 		js << "    {\"name\": \"" << w << "\", \"unit\": \"" << unit << "\"";
 		for (const char *c : configs) {
-			auto it = row.find(c);
-			std::optional<double> v;
-			if (it != row.end())
-				v = it->second.amount;
+			auto v = median_amount(row, c);
 			std::printf(" %12s", fmt(v, "%.1f").c_str());
-			if (v)
-				js << ", \"" << c << "\": " << *v << ", \"" << c
-				   << "_seconds\": " << it->second.seconds;
+			if (!v)
+				continue;
+			js << ", \"" << c << "\": " << *v << ", \"" << c << "_rounds\": [";
+			const char *sep = "";
+			for (const auto &[r, f] : row.at(c)) {
+				js << sep << f.amount;
+				sep = ", ";
+			}
+			js << "]";
 		}
 		std::printf(" %10s %10s\n", fmt(rr).c_str(), fmt(rp).c_str());
 		if (rr)
@@ -372,6 +445,8 @@ int main(int argc, char **argv)
 		return seqread(argv[2]);
 	if (cmd == "create" && argc == 5)
 		return create(argv[2], number(argv[3]), number(argv[4]));
+	if (cmd == "lsl" && argc == 3)
+		return list_stat(argv[2]);
 	if (cmd == "stat" && argc == 4)
 		return stat_files(argv[2], number(argv[3]));
 	if (cmd == "readfiles" && argc == 4)

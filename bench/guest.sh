@@ -1,11 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The guest part of scripts/bench: for each configuration (plain ext4, the
-# reference eCryptfs module, ours) make a fresh ext4 on /dev/vda and run the
-# same workloads on it, each in one process (bench/fsbench, tar, fio).
+# The guest part of scripts/bench: BENCH_ROUNDS times, for each
+# configuration in turn (plain ext4, the reference eCryptfs module, ours:
+# plain, reference, ours, plain, reference, ours, ...), make a fresh ext4 on
+# /dev/vda, load a fresh copy of the module, and run the same workloads on
+# it, each in one process (bench/fsbench, tar, fio).  Alternating the
+# configurations round by round means that the figures of one round were
+# measured under about the same host load.
 # Results go to $ECRYPTFS_OUT/results.tsv, one line per figure:
-#   config<TAB>workload<TAB>seconds<TAB>amount<TAB>unit
+#   config<TAB>workload<TAB>round<TAB>seconds<TAB>amount<TAB>unit
 # Settings come from the environment that scripts/bench exports.
 . "$ECRYPTFS_SRC/tests/vm/lib.sh"
 
@@ -15,13 +19,14 @@ fsbench=$ECRYPTFS_BUILD/bin/fsbench
 command -v fio >/dev/null || fail "fio missing: run scripts/deps"
 results=$ECRYPTFS_OUT/results.tsv
 : > "$results"
+round=0
 
 cold() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 # record CONFIG WORKLOAD "<seconds> <amount> <unit>"
 record() {
 	local c=$1 w=$2 r=$3
 	[ -n "$r" ] || fail "$w on $c produced no figure"
-	printf '%s\t%s\t%s\n' "$c" "$w" "$r" | tr ' ' '\t' >> "$results"
+	printf '%s\t%s\t%s\t%s\n' "$c" "$w" "$round" "$r" | tr ' ' '\t' >> "$results"
 	printf '  %-20s %s\n' "$w" "$r"
 }
 # fio_iops CONFIG NAME RW FILE: random 4 KiB I/O for BENCH_FIO_SECONDS.
@@ -37,7 +42,7 @@ fio_iops() {
 
 run_workloads() {
 	local c=$1 d=$2
-	log "$c: workloads in $d"
+	log "round $round, $c: workloads in $d"
 	record "$c" seq-write-${BENCH_SIZE_MIB}MiB "$("$fsbench" seqwrite "$d/big" "$BENCH_SIZE_MIB")"
 	cold
 	record "$c" seq-read-cold "$("$fsbench" seqread "$d/big")"
@@ -49,7 +54,9 @@ run_workloads() {
 	cold
 	record "$c" create-${BENCH_FILES}x4k "$("$fsbench" create "$d/many" "$BENCH_FILES" 4096)"
 	cold
-	record "$c" stat-cold "$("$fsbench" stat "$d/many" "$BENCH_FILES")"
+	record "$c" stat-cold "$("$fsbench" lsl "$d/many")"
+	cold
+	record "$c" stat-byname-cold "$("$fsbench" stat "$d/many" "$BENCH_FILES")"
 	cold
 	record "$c" read-files-cold "$("$fsbench" readfiles "$d/many" "$BENCH_FILES")"
 	record "$c" unlink "$("$fsbench" unlink "$d/many" "$BENCH_FILES")"
@@ -67,23 +74,26 @@ run_workloads() {
 }
 
 mkdir -p /mnt/lower /mnt/upper
-for c in $BENCH_CONFIGS; do
-	mkfs.ext4 -q -F /dev/vda || fail "mkfs.ext4 failed"
-	mount /dev/vda /mnt/lower || fail "cannot mount /dev/vda"
-	case "$c" in
-	plain)
-		mkdir /mnt/lower/plain
-		run_workloads plain /mnt/lower/plain ;;
-	ours|reference)
-		load_module "$c"
-		sig=$(add_passphrase_key "bench passphrase")
-		mount_ecryptfs /mnt/lower/enc /mnt/upper "$sig" \
-			"ecryptfs_cipher=$BENCH_CIPHER,ecryptfs_key_bytes=$BENCH_KEY_BYTES"
-		run_workloads "$c" /mnt/upper
-		umount /mnt/upper || fail "cannot unmount the $c mount"
-		keyctl clear @u ;;
-	*) fail "unknown configuration $c" ;;
-	esac
-	umount /mnt/lower || fail "cannot unmount /dev/vda"
+for round in $(seq 1 "${BENCH_ROUNDS:-1}"); do
+	for c in $BENCH_CONFIGS; do
+		mkfs.ext4 -q -F /dev/vda || fail "mkfs.ext4 failed"
+		mount /dev/vda /mnt/lower || fail "cannot mount /dev/vda"
+		case "$c" in
+		plain)
+			unload_ecryptfs
+			mkdir /mnt/lower/plain
+			run_workloads plain /mnt/lower/plain ;;
+		ours|reference)
+			reload_module "$c"
+			sig=$(add_passphrase_key "bench passphrase")
+			mount_ecryptfs /mnt/lower/enc /mnt/upper "$sig" \
+				"ecryptfs_cipher=$BENCH_CIPHER,ecryptfs_key_bytes=$BENCH_KEY_BYTES"
+			run_workloads "$c" /mnt/upper
+			umount /mnt/upper || fail "cannot unmount the $c mount"
+			keyctl clear @u ;;
+		*) fail "unknown configuration $c" ;;
+		esac
+		umount /mnt/lower || fail "cannot unmount /dev/vda"
+	done
 done
 check_dmesg

@@ -27,6 +27,87 @@ struct ecryptfs_ecb_entry {
 static LIST_HEAD(ecb_cache);
 static DEFINE_MUTEX(ecb_cache_mutex);
 
+/*
+ * Every open file needs a cbc(<cipher>) handle keyed with its FEK, and
+ * allocating one walks the crypto API's list of algorithms: handles of
+ * evicted files are kept in a small pool, re-keyed with random bytes of the
+ * cipher's largest key size (which rewrites the whole key schedule) so that
+ * no FEK stays behind, and given to the next file of the same cipher.
+ */
+#define ECRYPTFS_TFM_POOL_MAX 64
+
+struct ecryptfs_pooled_tfm {
+	struct list_head list;
+	struct crypto_skcipher *tfm;
+};
+
+static LIST_HEAD(tfm_pool);
+static unsigned int tfm_pool_count;
+static DEFINE_SPINLOCK(tfm_pool_lock);
+
+/* A pooled handle of algorithm @alg ("cbc(aes)"), or NULL. */
+static struct crypto_skcipher *tfm_pool_get(const char *alg)
+{
+	struct ecryptfs_pooled_tfm *p, *found = NULL;
+	struct crypto_skcipher *tfm;
+
+	spin_lock(&tfm_pool_lock);
+	list_for_each_entry(p, &tfm_pool, list) {
+		if (!strcmp(crypto_tfm_alg_name(crypto_skcipher_tfm(p->tfm)),
+			    alg)) {
+			list_del(&p->list);
+			tfm_pool_count--;
+			found = p;
+			break;
+		}
+	}
+	spin_unlock(&tfm_pool_lock);
+	if (!found)
+		return NULL;
+	tfm = found->tfm;
+	kfree(found);
+	return tfm;
+}
+
+/* Wipe the key of @tfm and keep it for another file, else free it. */
+static void tfm_pool_put(struct crypto_skcipher *tfm)
+{
+	struct ecryptfs_pooled_tfm *p;
+	u8 junk[ECRYPTFS_MAX_KEY_BYTES];
+	unsigned int key_size;
+	int rc;
+
+	if (!tfm)
+		return;
+	key_size = crypto_skcipher_max_keysize(tfm);
+	if (READ_ONCE(tfm_pool_count) >= ECRYPTFS_TFM_POOL_MAX ||
+	    key_size > sizeof(junk))
+		goto free;
+	p = kmalloc(sizeof(*p), GFP_NOFS);
+	if (!p)
+		goto free;
+	get_random_bytes(junk, key_size);
+	rc = crypto_skcipher_setkey(tfm, junk, key_size);
+	memzero_explicit(junk, sizeof(junk));
+	if (rc) {
+		kfree(p);
+		goto free;
+	}
+	p->tfm = tfm;
+	spin_lock(&tfm_pool_lock);
+	if (tfm_pool_count < ECRYPTFS_TFM_POOL_MAX) {
+		list_add(&p->list, &tfm_pool);
+		tfm_pool_count++;
+		p = NULL;
+	}
+	spin_unlock(&tfm_pool_lock);
+	if (!p)
+		return;
+	kfree(p);
+free:
+	crypto_free_skcipher(tfm);
+}
+
 /**
  * ecryptfs_crypto_init() - allocate the module-wide crypto objects
  * Return: 0 or a negative errno.
@@ -44,17 +125,26 @@ int ecryptfs_crypto_init(void)
 }
 
 /**
- * ecryptfs_crypto_exit() - free the md5 handle and the ecb() cache
+ * ecryptfs_crypto_exit() - free the md5 handle, the ecb() cache and the
+ * pool of cbc() handles
  */
 void ecryptfs_crypto_exit(void)
 {
 	struct ecryptfs_ecb_entry *e, *tmp;
+
+	struct ecryptfs_pooled_tfm *p, *ptmp;
 
 	list_for_each_entry_safe(e, tmp, &ecb_cache, list) {
 		list_del(&e->list);
 		crypto_free_skcipher(e->tfm);
 		kfree(e);
 	}
+	list_for_each_entry_safe(p, ptmp, &tfm_pool, list) {
+		list_del(&p->list);
+		crypto_free_skcipher(p->tfm);
+		kfree(p);
+	}
+	tfm_pool_count = 0;
 	crypto_free_shash(ecryptfs_md5);
 }
 
@@ -202,7 +292,7 @@ void ecryptfs_destroy_crypt_stat(struct ecryptfs_crypt_stat *cs)
 {
 	struct ecryptfs_key_sig *ks, *tmp;
 
-	crypto_free_skcipher(cs->tfm);
+	tfm_pool_put(cs->tfm);
 	cs->tfm = NULL;
 	list_for_each_entry_safe(ks, tmp, &cs->key_sigs, list) {
 		list_del(&ks->list);
@@ -233,16 +323,19 @@ int ecryptfs_set_file_key(struct ecryptfs_crypt_stat *cs)
 	memzero_explicit(digest, sizeof(digest));
 
 	snprintf(full, sizeof(full), "cbc(%s)", cs->cipher);
-	tfm = crypto_alloc_skcipher(full, 0, 0);
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
-	crypto_skcipher_set_flags(tfm, CRYPTO_TFM_REQ_FORBID_WEAK_KEYS);
+	tfm = tfm_pool_get(full);
+	if (!tfm) {
+		tfm = crypto_alloc_skcipher(full, 0, 0);
+		if (IS_ERR(tfm))
+			return PTR_ERR(tfm);
+		crypto_skcipher_set_flags(tfm, CRYPTO_TFM_REQ_FORBID_WEAK_KEYS);
+	}
 	rc = crypto_skcipher_setkey(tfm, cs->key, cs->key_size);
 	if (rc) {
 		crypto_free_skcipher(tfm);
 		return rc;
 	}
-	crypto_free_skcipher(cs->tfm);
+	tfm_pool_put(cs->tfm);
 	cs->tfm = tfm;
 	cs->flags |= ECRYPTFS_KEY_SET | ECRYPTFS_KEY_VALID;
 	return 0;

@@ -31,13 +31,43 @@ int ecryptfs_init_dentry_info(struct dentry *dentry, const struct path *lower)
 	return 0;
 }
 
+/*
+ * RCU path walk: nothing may sleep and the dentry may be on its way out.
+ * A lower dentry without its own revalidation that is still hashed and
+ * still names a linked inode (or still no inode, for a negative upper
+ * dentry) keeps the upper dentry valid; anything else is decided again in
+ * ref-walk mode (-ECHILD).  Attributes are copied up by getattr and the
+ * ref-walk revalidation, not here.  The dentry info and both dentries and
+ * inodes are freed after an RCU grace period, so reading them is safe.
+ */
+static int ecryptfs_d_revalidate_rcu(struct dentry *dentry)
+{
+	struct ecryptfs_dentry_info *info = READ_ONCE(dentry->d_fsdata);
+	struct dentry *lower_dentry;
+	struct inode *lower_inode;
+
+	if (!info)
+		return -ECHILD;
+	lower_dentry = READ_ONCE(info->lower_path.dentry);
+	if (!lower_dentry ||
+	    (READ_ONCE(lower_dentry->d_flags) & DCACHE_OP_REVALIDATE) ||
+	    d_unhashed(lower_dentry))
+		return -ECHILD;
+	lower_inode = d_inode_rcu(lower_dentry);
+	if (!d_inode_rcu(dentry))
+		return lower_inode ? -ECHILD : 1;
+	if (!lower_inode || !READ_ONCE(lower_inode->i_nlink))
+		return -ECHILD;
+	return 1;
+}
+
 static int ecryptfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 {
 	struct dentry *lower_dentry;
 	int rc = 1;
 
 	if (flags & LOOKUP_RCU)
-		return -ECHILD;
+		return ecryptfs_d_revalidate_rcu(dentry);
 	if (!dentry->d_fsdata)
 		return 1;
 	lower_dentry = ecryptfs_dentry_to_lower(dentry);

@@ -14,6 +14,7 @@
 #include <linux/fsnotify.h>
 
 #include "ecryptfs_kernel.h"
+#include "statahead.h"
 
 /*
  * Open the lower file read-write with the caller's credentials, else with
@@ -205,6 +206,7 @@ struct ecryptfs_getdents_ctx {
 	struct dir_context ctx;
 	struct dir_context *caller;
 	struct super_block *sb;
+	struct ecryptfs_statahead sa;
 	int filldir_called;
 	int entries_written;
 	int err;
@@ -223,20 +225,24 @@ static bool ecryptfs_filldir(struct dir_context *ctx, const char *name,
 
 	buf->filldir_called++;
 	buf->caller->pos = buf->ctx.pos;
-	if (!ecryptfs_encrypts_names(buf->sb))
-		return dir_emit(buf->caller, name, namelen, ino, d_type) &&
-		       ++buf->entries_written;
-	rc = ecryptfs_decode_name(buf->sb, name, namelen, &plain, &plen);
-	if (rc == -EINVAL)
-		return true;	/* a plaintext lower name: hidden */
-	if (rc) {
-		buf->err = rc;
-		return false;
+	if (!ecryptfs_encrypts_names(buf->sb)) {
+		res = dir_emit(buf->caller, name, namelen, ino, d_type);
+	} else {
+		rc = ecryptfs_decode_name(buf->sb, name, namelen, &plain,
+					  &plen);
+		if (rc == -EINVAL)
+			return true;	/* a plaintext lower name: hidden */
+		if (rc) {
+			buf->err = rc;
+			return false;
+		}
+		res = dir_emit(buf->caller, plain, plen, ino, d_type);
+		kfree(plain);
 	}
-	res = dir_emit(buf->caller, plain, plen, ino, d_type);
-	kfree(plain);
-	if (res)
+	if (res) {
 		buf->entries_written++;
+		ecryptfs_statahead_note(&buf->sa, name, namelen, d_type);
+	}
 	return res;
 }
 
@@ -250,8 +256,11 @@ static int ecryptfs_readdir(struct file *file, struct dir_context *ctx)
 	};
 	int rc;
 
+	ecryptfs_statahead_init(&buf.sa, file_inode(file));
 	rc = iterate_dir(lower, &buf.ctx);
 	ctx->pos = buf.ctx.pos;
+	/* The lower directory is unlocked again: look its files up. */
+	ecryptfs_statahead_run(&buf.sa, lower->f_path.dentry);
 	if (rc >= 0 && buf.err)
 		rc = buf.err;
 	if (rc >= 0 && (buf.entries_written || !buf.filldir_called))

@@ -15,6 +15,7 @@
 #include <linux/iversion.h>
 
 #include "ecryptfs_kernel.h"
+#include "statahead.h"
 
 static int ecryptfs_inode_test(struct inode *inode, void *lower_inode)
 {
@@ -177,7 +178,13 @@ static struct dentry *ecryptfs_lookup(struct inode *dir, struct dentry *dentry,
 	if (S_ISREG(inode->i_mode)) {
 		struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
 
+		/*
+		 * The size field, from the lower page cache when possible
+		 * (statahead may have read it already), else through an
+		 * opened lower file.
+		 */
 		if (!(cs->flags & ECRYPTFS_I_SIZE_INITIALIZED) &&
+		    ecryptfs_probe_size_cached(inode) &&
 		    !ecryptfs_get_lower_file(dentry, inode)) {
 			mutex_lock(&cs->cs_mutex);
 			ecryptfs_probe_size(dentry, inode);

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Our module: what the speed-ups of docs/performance.md must not change.
+# Sizes of files of every size class seen cold through a listing (statahead
+# reads the headers ahead), by name (size field from the lower page cache)
+# and after a lower-only change; headers in the xattr and lower files that
+# are no eCryptfs files fall back to the usual probe; the RCU path walk
+# sees files unlinked in the lower directory; contents read back
+# unchanged and the reference module reads the same sizes and contents.
+. "$(dirname "$0")/lib.sh"
+
+L=/tmp/lower U=/tmp/upper
+sizes="0 1 15 16 17 4095 4096 4097 8191 8192 8193 12289 65536 100000"
+lower_fs $L ext4
+mkdir -p $U
+sig=$(add_passphrase_key statahead-pass)
+
+# remount MODULE [EXTRA]: a fresh mount (no cached upper inode) on cold
+# lower caches.
+remount() {
+	unload_ecryptfs
+	load_module "$1"
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	mount_ecryptfs $L $U "$sig" "${2:-}"
+}
+
+# check_sizes HOW: every file sN must be N bytes long, seen via HOW.
+check_sizes() {
+	local how=$1 n got
+	case "$how" in
+	listing)
+		# ls -l: readdir (statahead) then lstat of every entry.
+		ls -l $U > /tmp/listing || fail "ls -l $U"
+		for n in $sizes; do
+			got=$(awk -v f=s$n '$NF == f { print $5 }' /tmp/listing)
+			expect "size of s$n via $how" "$n" "$got"
+		done ;;
+	name)
+		for n in $sizes; do
+			expect "size of s$n via $how" "$n" "$(stat -c %s $U/s$n)"
+		done ;;
+	esac
+}
+
+log "files of every size class, written by our module"
+remount ours
+for n in $sizes; do
+	head -c "$n" /dev/urandom > $U/s$n || fail "write s$n"
+	md5sum < $U/s$n > /tmp/s$n.md5
+done
+# A lower file that is no eCryptfs file: its lower size shows.
+umount $U
+printf '%100s' x > $L/plainfile
+
+for how in listing name; do
+	log "cold sizes via $how (our module)"
+	remount ours
+	check_sizes $how
+	expect "size of a non-eCryptfs lower file via $how" 100 "$(stat -c %s $U/plainfile)"
+done
+
+log "contents after a cold listing"
+remount ours
+ls -l $U > /dev/null
+for n in $sizes; do
+	expect "contents of s$n" "$(cat /tmp/s$n.md5)" "$(md5sum < $U/s$n)"
+done
+
+log "a file grown and truncated, listed cold"
+echo appended >> $U/s4096 || fail "append"
+truncate -s 5000 $U/s8193 || fail "truncate"
+remount ours
+ls -l $U > /tmp/listing
+expect "size after append" 4105 "$(awk '$NF == "s4096" { print $5 }' /tmp/listing)"
+expect "size after truncate" 5000 "$(awk '$NF == "s8193" { print $5 }' /tmp/listing)"
+
+log "RCU path walk sees a lower-only unlink"
+# (A lower-only rename keeps the old upper name valid, in the reference
+# too: the lower dentry stays hashed.)
+stat $U/s1 $U/s15 > /dev/null || fail "stat s1 s15"
+rm $L/s1 || fail "lower unlink"
+stat $U/s1 > /dev/null 2>&1 && fail "s1 still visible after the lower unlink"
+mv $L/s15 $L/moved15 || fail "lower rename"
+expect "renamed file's size" 15 "$(stat -c %s $U/moved15)"
+echo new > $L/made-below
+expect "lower-only new file visible" 4 "$(stat -c %s $U/made-below)"
+
+log "the reference module sees the same sizes and contents"
+remount reference
+ls -l $U > /tmp/listing
+for n in $sizes; do
+	case $n in 1|15) continue ;; esac
+	[ "$n" = 4096 ] && want=4105 || want=$n
+	[ "$n" = 8193 ] && want=5000
+	expect "reference: size of s$n" "$want" "$(awk -v f=s$n '$NF == f { print $5 }' /tmp/listing)"
+	case $n in 4096|8193) continue ;; esac
+	expect "reference: contents of s$n" "$(cat /tmp/s$n.md5)" "$(md5sum < $U/s$n)"
+done
+umount $U
+
+log "headers in the xattr (ecryptfs_xattr_metadata): the usual probe"
+rm -rf "${L:?}"/*
+remount ours ecryptfs_xattr_metadata
+for n in $sizes; do head -c "$n" /dev/urandom > $U/s$n || fail "write s$n (xattr)"; done
+for how in listing name; do
+	remount ours ecryptfs_xattr_metadata
+	check_sizes $how
+done
+umount $U
+check_dmesg
+echo "PASS: kcore-statahead on $(uname -r)"
