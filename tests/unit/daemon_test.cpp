@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -503,4 +505,52 @@ TEST(PromptProgram, ProtocolOfMinusR)
 	EXPECT_EQ(f.error().code, -EIO);
 	EXPECT_FALSE(daemon::run_prompt_program(std::string(dir) + "/missing", "x"));
 	std::filesystem::remove_all(dir);
+}
+
+TEST_F(Daemon, ServeLoopStopsOnQuitErrorsAndSignals)
+{
+	auto h = handler();
+	store.put(kSig, "s3cret");
+	const std::vector<std::uint8_t> junk = {ECRYPTFS_MSG_REQUEST, 1, 2};
+	std::uint8_t quit[5];
+	ecryptfs_msg_write_bare(quit, ECRYPTFS_MSG_QUIT, 0);
+	{
+		/* 7 bad reads, a good request (resets the count), 7 bad, QUIT: status 0. */
+		Pair dev;
+		for (int i = 0; i < 7; ++i)
+			ASSERT_EQ(::write(dev.kernel, junk.data(), junk.size()), 3);
+		auto req = request_packet(77, 0, tag66(kSig, key_blob()));
+		ASSERT_EQ(::write(dev.kernel, req.data(), req.size()), static_cast<ssize_t>(req.size()));
+		for (int i = 0; i < 7; ++i)
+			ASSERT_EQ(::write(dev.kernel, junk.data(), junk.size()), 3);
+		ASSERT_EQ(::write(dev.kernel, quit, 5), 5);
+		EXPECT_EQ(daemon::serve({dev.daemon, -1, -1}, ::getuid(), store, h), 0);
+		EXPECT_EQ(parse_response(dev.read_kernel_side()).counter, 77u);
+		EXPECT_TRUE(dev.read_kernel_side().empty());
+	}
+	{
+		/* 8 consecutive bad reads: status 1, and it says so. */
+		Pair dev;
+		for (int i = 0; i < daemon::kMaxReadErrors; ++i)
+			ASSERT_EQ(::write(dev.kernel, junk.data(), junk.size()), 3);
+		ASSERT_EQ(::write(dev.kernel, quit, 5), 5); /* never reached */
+		EXPECT_EQ(daemon::serve({dev.daemon, -1, -1}, ::getuid(), store, h), 1);
+		EXPECT_NE(logs.back().find("too many consecutive errors"), std::string::npos);
+	}
+	{
+		/* SIGTERM: QUIT goes to the kernel, status 0. */
+		Pair dev;
+		sigset_t set, old;
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		ASSERT_EQ(::sigprocmask(SIG_BLOCK, &set, &old), 0);
+		Fd sfd(::signalfd(-1, &set, SFD_CLOEXEC));
+		ASSERT_TRUE(sfd);
+		ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
+		EXPECT_EQ(daemon::serve({dev.daemon, -1, sfd.get()}, ::getuid(), store, h), 0);
+		::sigprocmask(SIG_SETMASK, &old, nullptr);
+		auto q = dev.read_kernel_side();
+		ASSERT_EQ(q.size(), 5u);
+		EXPECT_EQ(q[0], ECRYPTFS_MSG_QUIT);
+	}
 }

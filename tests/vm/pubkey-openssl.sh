@@ -60,6 +60,13 @@ option_values_of() { awk -v m="$1" '$2 == m { print $4 }' /proc/mounts | tr , '\
 load_pk "$MOD"
 grep -q 375 /sys/fs/ecryptfs/version || fail "the $MOD module does not offer /dev/ecryptfs (mask $(cat /sys/fs/ecryptfs/version))"
 
+log "ecryptfsd -V and -h: the reference's texts and statuses"
+cmp <("$B/ecryptfsd" -V) <(/usr/bin/ecryptfsd -V) || fail "ecryptfsd -V differs from the reference"
+st=0; "$B/ecryptfsd" -h >/tmp/h.ours 2>&1 || st=$?
+rst=0; /usr/bin/ecryptfsd -h >/tmp/h.ref 2>&1 || rst=$?
+cmp /tmp/h.ours /tmp/h.ref || fail "ecryptfsd -h differs from the reference"
+[ "$st" = "$rst" ] && [ "$st" = 1 ] || fail "ecryptfsd -h status $st (reference $rst)"
+
 log "no daemon: the mount says to start ecryptfsd"
 if "$B/mount.ecryptfs" $L $U -o "key=openssl:keyfile=$K:passwd_file=$PW,$KOPTS" >/tmp/m.out 2>&1; then
 	fail "mounted without a daemon"

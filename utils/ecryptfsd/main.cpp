@@ -270,70 +270,8 @@ int main(int argc, char **argv)
 	log_line(LOG_INFO, "serving uid " + std::to_string(uid) + " with " +
 				   std::to_string(loaded.modules.size()) + " key module(s)");
 
-	int errors = 0;
-	int status = 0;
-	for (;;) {
-		pollfd fds[3] = {{dev.get(), POLLIN, 0}, {listener.value().get(), POLLIN, 0},
-				 {sfd.get(), POLLIN, 0}};
-		if (::poll(fds, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_line(LOG_ERR, std::string("poll: ") + std::strerror(errno));
-			status = 1;
-			break;
-		}
-		if (fds[2].revents & POLLIN) {
-			signalfd_siginfo si{};
-			if (::read(sfd.get(), &si, sizeof(si)) == sizeof(si) &&
-			    (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)) {
-				(void)daemon::send_bare(dev.get(), ECRYPTFS_MSG_QUIT);
-				log_line(LOG_INFO, "stopping on signal " + std::to_string(si.ssi_signo));
-				break;
-			}
-		}
-		if (fds[1].revents & POLLIN) {
-			secrets::Fd conn(::accept4(listener.value().get(), nullptr, nullptr,
-						   SOCK_CLOEXEC));
-			if (conn) {
-				if (auto st = secrets::serve_connection(conn.get(), uid, store); !st)
-					log_line(LOG_WARNING, st.error().reason);
-			}
-		}
-		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) {
-			std::uint8_t buf[ECRYPTFS_MSG_MAX_READ];
-			ssize_t n = ::read(dev.get(), buf, sizeof(buf));
-			daemon::Outcome o = daemon::Outcome::bad;
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n > 0)
-				o = daemon::process_packet(dev.get(), {buf, static_cast<std::size_t>(n)},
-							   handler);
-			if (o == daemon::Outcome::quit) {
-				log_line(LOG_INFO, "the kernel asked the daemon to quit");
-				break;
-			}
-			if (o == daemon::Outcome::bad) {
-				/* The frame head only (type, counter, length, index, data_len). */
-				std::string head;
-				for (ssize_t i = 0; i < std::min<ssize_t>(n, 17); ++i) {
-					char hx[4];
-					std::snprintf(hx, sizeof(hx), " %02x", buf[i]);
-					head += hx;
-				}
-				log_line(LOG_WARNING, "bad read from /dev/ecryptfs (" +
-							      std::to_string(n) + " bytes:" + head + ")");
-				if (++errors >= daemon::kMaxReadErrors) {
-					log_line(LOG_ERR, "too many consecutive errors reading "
-							  "/dev/ecryptfs: stopping");
-					status = 1;
-					break;
-				}
-			} else {
-				errors = 0;
-			}
-			OPENSSL_cleanse(buf, sizeof(buf));
-		}
-	}
+	const int status = daemon::serve({dev.get(), listener.value().get(), sfd.get()}, uid, store,
+					 handler);
 	closelog();
 	return status;
 }

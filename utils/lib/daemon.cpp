@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "libecryptfs/daemon.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <keyutils.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -241,6 +246,69 @@ Outcome process_packet(int fd, std::span<const std::uint8_t> packet, RequestHand
 	}
 	default:
 		return Outcome::ignored;
+	}
+}
+
+int serve(const ServeFds &fds, uid_t owner, secrets::Store &store, RequestHandler &h)
+{
+	int errors = 0;
+	for (;;) {
+		pollfd p[3] = {{fds.dev, POLLIN, 0}, {fds.listener, POLLIN, 0},
+			       {fds.signals, POLLIN, 0}};
+		if (::poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			h.log(LOG_ERR, std::string("poll: ") + std::strerror(errno));
+			return 1;
+		}
+		if (p[2].revents & POLLIN) {
+			signalfd_siginfo si{};
+			if (::read(fds.signals, &si, sizeof(si)) == sizeof(si) &&
+			    (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)) {
+				(void)send_bare(fds.dev, ECRYPTFS_MSG_QUIT);
+				h.log(LOG_INFO, "stopping on signal " + std::to_string(si.ssi_signo));
+				return 0;
+			}
+		}
+		if (p[1].revents & POLLIN) {
+			secrets::Fd conn(::accept4(fds.listener, nullptr, nullptr, SOCK_CLOEXEC));
+			if (conn) {
+				if (auto st = secrets::serve_connection(conn.get(), owner, store); !st)
+					h.log(LOG_WARNING, st.error().reason);
+			}
+		}
+		if (!(p[0].revents & (POLLIN | POLLERR | POLLHUP)))
+			continue;
+		std::uint8_t buf[ECRYPTFS_MSG_MAX_READ];
+		ssize_t n = ::read(fds.dev, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		Outcome o = Outcome::bad;
+		if (n > 0)
+			o = process_packet(fds.dev, {buf, static_cast<std::size_t>(n)}, h);
+		if (o == Outcome::quit) {
+			h.log(LOG_INFO, "the kernel asked the daemon to quit");
+			return 0;
+		}
+		if (o == Outcome::bad) {
+			/* The frame head only (type, counter, length, index, data_len). */
+			std::string head;
+			for (ssize_t i = 0; i < std::min<ssize_t>(n, 17); ++i) {
+				char hx[4];
+				std::snprintf(hx, sizeof(hx), " %02x", buf[i]);
+				head += hx;
+			}
+			h.log(LOG_WARNING, "bad read from /dev/ecryptfs (" + std::to_string(n) +
+						   " bytes:" + head + ")");
+			if (++errors >= kMaxReadErrors) {
+				h.log(LOG_ERR, "too many consecutive errors reading /dev/ecryptfs: "
+					       "stopping");
+				return 1;
+			}
+		} else {
+			errors = 0;
+		}
+		OPENSSL_cleanse(buf, sizeof(buf));
 	}
 }
 

@@ -75,6 +75,19 @@ enum class Outcome { replied, ignored, quit, bad, unanswered };
  */
 Outcome process_packet(int fd, std::span<const std::uint8_t> packet, RequestHandler &h);
 
+struct ServeFds {
+	int dev;      /* /dev/ecryptfs */
+	int listener; /* the secret socket (secret_channel.h), or -1 */
+	int signals;  /* a signalfd for SIGTERM/SIGINT, or -1 */
+};
+
+/*
+ * ecryptfsd's loop: answer the kernel, take secrets from peers of @owner,
+ * until QUIT from the kernel (0), SIGTERM/SIGINT (QUIT sent, 0) or
+ * kMaxReadErrors consecutive bad reads (1).
+ */
+int serve(const ServeFds &fds, uid_t owner, secrets::Store &store, RequestHandler &h);
+
 /* Write the 5-byte HELO or QUIT packet. */
 Status send_bare(int fd, std::uint8_t type);
 
