@@ -5,6 +5,7 @@
 # guest as root with our module loaded, a PRIVATE_KEY token mount on
 # UPPER_DIR holding the file "seed" (written through a good daemon), and
 # no daemon running.  Every case is one check; the first failure stops.
+import ctypes
 import errno
 import importlib.util
 import os
@@ -210,6 +211,12 @@ if os.read(fd, 10) != b"":
 if not readable(fd, 0):
     die("the message was lost after a too-small read")
 ok("read with a too-small buffer returns 0 and keeps the message")
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.read(fd, ctypes.c_void_p(16), 1024) != -1 or ctypes.get_errno() != errno.EFAULT:
+    die("a read into a bad address did not fail with EFAULT")
+if not readable(fd, 0):
+    die("the message was lost after a read into a bad address")
+ok("read into a bad address: EFAULT, the message stays queued")
 counter, index, data = read_request(fd)
 if data[0] != fake.TAG66:
     die("a create sent tag 0x%02x, not 66" % data[0])
