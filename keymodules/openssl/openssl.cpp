@@ -15,7 +15,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -25,6 +27,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 
 #include "keymod_support.h"
 #include "libecryptfs/pubkey.h"
@@ -188,6 +191,53 @@ int openssl_encrypt(const std::uint8_t *blob, std::size_t blob_len, const std::u
 	return ECRYPTFS_KEYMOD_OK;
 }
 
+/*
+ * Opened private keys, so that only the first file of a session pays for
+ * reading the PEM file and its PBKDF2 (about 0.6 s per open under QEMU/TCG,
+ * against the kernel's 3 s wait).  An entry is used only for the same public
+ * key, the same secret (compared as a SHA-256) and the same key file
+ * (device, inode, size, mtime): a replaced or removed file is read again.
+ * It lives in the process that decrypts (ecryptfsd), which holds the secret
+ * anyway; EVP_PKEY_free clears the key when the process ends.
+ */
+struct CacheEntry {
+	std::string id;
+	Pkey key;
+};
+
+Result<EVP_PKEY *> cached_private(const Blob &b, const char *secret)
+{
+	static std::mutex lock;
+	static std::vector<CacheEntry> cache;
+	struct stat st;
+	if (::stat(b.path.c_str(), &st) != 0)
+		return Error{-errno, "cannot open the key file " + b.path + ": " + std::strerror(errno)};
+	unsigned char h[32];
+	const char *sv = secret ? secret : "";
+	SHA256(reinterpret_cast<const unsigned char *>(sv), std::strlen(sv), h);
+	std::string id(reinterpret_cast<const char *>(h), sizeof(h));
+	id.append(reinterpret_cast<const char *>(b.der.data()), b.der.size());
+	for (auto v : {std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size),
+		       std::uint64_t(st.st_mtim.tv_sec), std::uint64_t(st.st_mtim.tv_nsec)})
+		id.append(reinterpret_cast<const char *>(&v), sizeof(v));
+	OPENSSL_cleanse(h, sizeof(h));
+	std::lock_guard<std::mutex> g(lock);
+	for (auto &e : cache)
+		if (e.id == id)
+			return e.key.get();
+	auto key = read_private(b.path, secret);
+	if (!key)
+		return key.error();
+	auto der = rsa_public_to_der(key.value().get());
+	if (!der || der.value() != b.der)
+		return Error{-EKEYREJECTED, "the key file " + b.path + " no longer holds the key "
+								 "this signature names: restore the file"};
+	if (cache.size() >= 16)
+		cache.clear();
+	cache.push_back({std::move(id), std::move(key.value())});
+	return cache.back().key.get();
+}
+
 int openssl_decrypt(const std::uint8_t *blob, std::size_t blob_len, const char *secret,
 		    const std::uint8_t *in, std::size_t in_len, std::uint8_t *out,
 		    std::size_t *out_len, char *err, std::size_t err_len)
@@ -195,15 +245,10 @@ int openssl_decrypt(const std::uint8_t *blob, std::size_t blob_len, const char *
 	auto b = parse_blob(blob, blob_len);
 	if (!b)
 		return fail(err, err_len, -EINVAL, "the openssl key's blob is damaged");
-	auto key = read_private(b->path, secret);
+	auto key = cached_private(*b, secret);
 	if (!key)
 		return fail(err, err_len, key.error().code, key.error().reason);
-	auto der = rsa_public_to_der(key.value().get());
-	if (!der || der.value() != b->der)
-		return fail(err, err_len, -EKEYREJECTED,
-			    "the key file " + b->path + " no longer holds the key this signature "
-			    "names: restore the file");
-	PkeyCtx ctx(EVP_PKEY_CTX_new(key.value().get(), nullptr));
+	PkeyCtx ctx(EVP_PKEY_CTX_new(key.value(), nullptr));
 	std::size_t len = *out_len;
 	if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) <= 0 ||
 	    EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) <= 0 ||
@@ -211,7 +256,7 @@ int openssl_decrypt(const std::uint8_t *blob, std::size_t blob_len, const char *
 	    EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha1()) <= 0)
 		return fail(err, err_len, -EIO, "RSA setup failed: " + openssl_error_text("setup"));
 	/* Decrypt into a buffer as large as the modulus, then copy what fits. */
-	SecureBytes tmp(static_cast<std::size_t>(EVP_PKEY_get_size(key.value().get())));
+	SecureBytes tmp(static_cast<std::size_t>(EVP_PKEY_get_size(key.value())));
 	std::size_t tlen = tmp.size();
 	if (EVP_PKEY_decrypt(ctx.get(), tmp.data(), &tlen, in, in_len) <= 0)
 		return fail(err, err_len, -EBADMSG, "RSA-OAEP decryption with " + b->path +
