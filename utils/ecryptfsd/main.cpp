@@ -208,10 +208,13 @@ int main(int argc, char **argv)
 		dev = secrets::Fd(::open("/dev/misc/ecryptfs", O_RDWR | O_CLOEXEC));
 	if (!dev) {
 		int err = errno;
-		log_line(LOG_ERR, std::string("cannot open /dev/ecryptfs: ") + std::strerror(err) +
-					  (err == EINVAL || err == EBUSY ?
-						   " (another ecryptfsd already serves this user?)" :
-						   " (is the ecryptfs module loaded?)"));
+		const char *hint = " (is the ecryptfs module loaded?)";
+		if (err == EINVAL || err == EBUSY)
+			hint = " (another ecryptfsd already serves this user?)";
+		else if (err == EACCES || err == EPERM)
+			hint = " (the device is root's: let this user open it, e.g. a udev rule "
+			       "KERNEL==\"ecryptfs\", GROUP=\"<group>\", MODE=\"0660\")";
+		log_line(LOG_ERR, std::string("cannot open /dev/ecryptfs: ") + std::strerror(err) + hint);
 		return 1;
 	}
 	/* Keys of @u must be possessed to be read: link @u into the session keyring. */
