@@ -40,8 +40,7 @@ chmod 600 $PW $K
 # can take longer than the kernel's default 3 s wait for the daemon: load
 # the modules with a longer ecryptfs_message_wait_timeout.
 load_pk() {
-	[ "$(which_ecryptfs)" = "$1" ] && return 0
-	unload_ecryptfs
+	unload_ecryptfs # also the module scripts/vm loaded at boot without the parameter
 	case $1 in
 	ours) insmod "$ECRYPTFS_MODULE" ecryptfs_message_wait_timeout=30 ;;
 	reference) modprobe --ignore-install ecryptfs ecryptfs_message_wait_timeout=30 ;;
