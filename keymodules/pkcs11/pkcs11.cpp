@@ -25,6 +25,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -511,7 +512,7 @@ int decrypt(const uint8_t *blob, size_t blob_len, const char *secret, const uint
 		return fail(err, err_len, -EIO, why);
 	if (pt.size() > *out_len)
 		return fail(err, err_len, -ENOSPC, "the unwrapped key is too large");
-	std::memcpy(out, pt.data(), pt.size());
+	std::copy(pt.begin(), pt.end(), out);
 	*out_len = pt.size();
 	return ECRYPTFS_KEYMOD_OK;
 }

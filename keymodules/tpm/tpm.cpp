@@ -26,6 +26,7 @@
  */
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -232,7 +233,7 @@ public:
 			return false;
 		}
 		sens.sensitive.userAuth.size = static_cast<UINT16>(auth.size());
-		std::memcpy(sens.sensitive.userAuth.buffer, auth.data(), auth.size());
+		std::copy(auth.begin(), auth.end(), sens.sensitive.userAuth.buffer);
 		TPM2B_PUBLIC tmpl{};
 		auto &a = tmpl.publicArea;
 		a.type = TPM2_ALG_RSA;
@@ -511,7 +512,7 @@ int decrypt(const uint8_t *blob, size_t blob_len, const char *secret, const uint
 		return fail(err, err_len, -EIO, why);
 	if (pt.size() > *out_len)
 		return fail(err, err_len, -ENOSPC, "the unwrapped key is too large");
-	std::memcpy(out, pt.data(), pt.size());
+	std::copy(pt.begin(), pt.end(), out);
 	*out_len = pt.size();
 	return ECRYPTFS_KEYMOD_OK;
 }

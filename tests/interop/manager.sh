@@ -104,8 +104,9 @@ for p in range(23000, 24000, 2):
 mkdir "$WORK/tpmstate"
 swtpm socket --tpm2 --server type=tcp,port=$port,bindaddr=127.0.0.1 \
 	--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --tpmstate dir="$WORK/tpmstate" \
-	--flags not-need-init,startup-clear &
+	--flags not-need-init,startup-clear >/dev/null 2>&1 &
 swpid=$!
+trap 'kill $swpid 2>/dev/null; rm -rf "$WORK"; keyctl clear @u >/dev/null 2>&1' EXIT
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 st=$(drive "$WORK/o6.txt" 3 3 "$WORK/tpm.key" "swtpm:host=127.0.0.1,port=$port" tpm-auth tpm-auth 4 -- "$OURS/ecryptfs-manager")
 kill $swpid; wait $swpid 2>/dev/null

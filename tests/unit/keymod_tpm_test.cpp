@@ -8,7 +8,9 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -82,6 +84,12 @@ public:
 		std::string st = "dir=" + state.string();
 		pid_ = fork();
 		if (pid_ == 0) {
+			/* Dies with the test, and never holds the test's output open. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			int null = open("/dev/null", O_RDWR);
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
 			execl(bin.c_str(), "swtpm", "socket", "--tpm2", "--server", server.c_str(), "--ctrl",
 			      ctrl.c_str(), "--tpmstate", st.c_str(), "--flags",
 			      "not-need-init,startup-clear", static_cast<char *>(nullptr));
