@@ -8,6 +8,8 @@
 #ifndef ECRYPTFS_KEYMOD_SUPPORT_H
 #define ECRYPTFS_KEYMOD_SUPPORT_H
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +20,9 @@
 #include <vector>
 
 #include <ecryptfs/keymod.h>
+
+#include "libecryptfs/pubkey.h"
+#include "libecryptfs/result.h"
 
 /* The one symbol a module exports. */
 #define ECRYPTFS_KEYMOD_EXPORT extern "C" __attribute__((visibility("default")))
@@ -43,6 +48,33 @@ inline int fail(char *err, std::size_t err_len, int rc, const std::string &msg)
 	if (err && err_len)
 		std::snprintf(err, err_len, "%s", msg.c_str());
 	return rc;
+}
+
+/*
+ * Copies a module's result into the caller's buffer (*out_len: room in,
+ * bytes written out); -ENOSPC with "<what> does not fit" when too large.
+ */
+inline int copy_out(std::span<const std::uint8_t> v, std::uint8_t *out, std::size_t *out_len,
+		    char *err, std::size_t err_len, const char *what)
+{
+	if (v.size() > *out_len)
+		return fail(err, err_len, -ENOSPC, std::string(what) + " does not fit");
+	std::copy(v.begin(), v.end(), out);
+	*out_len = v.size();
+	return ECRYPTFS_KEYMOD_OK;
+}
+
+/* The encrypt() of a module that wraps in software with an RSA public key. */
+inline int soft_encrypt(const Result<Pkey> &pub, RsaPadding pad, const std::uint8_t *in,
+			std::size_t in_len, std::uint8_t *out, std::size_t *out_len, char *err,
+			std::size_t err_len)
+{
+	if (!pub)
+		return fail(err, err_len, -EINVAL, pub.error().reason);
+	auto ct = rsa_encrypt(pub.value().get(), {in, in_len}, pad);
+	if (!ct)
+		return fail(err, err_len, -EINVAL, ct.error().reason);
+	return copy_out(ct.value(), out, out_len, err, err_len, "the wrapped key");
 }
 
 /* Blob writer: a magic, a version byte, then length-prefixed fields. */

@@ -480,17 +480,8 @@ int encrypt(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_l
 	KeyRef k;
 	if (!parse_blob(blob, blob_len, k))
 		return fail(err, err_len, -EINVAL, "the pkcs11 key description is damaged; add the key again");
-	auto pub = rsa_public_from_der(k.pub_der);
-	if (!pub)
-		return fail(err, err_len, -EINVAL, pub.error().reason);
-	auto ct = rsa_encrypt(pub.value().get(), {in, in_len}, soft_padding(k.pad));
-	if (!ct)
-		return fail(err, err_len, -EINVAL, ct.error().reason);
-	if (ct.value().size() > *out_len)
-		return fail(err, err_len, -ENOSPC, "the wrapped key does not fit");
-	std::memcpy(out, ct.value().data(), ct.value().size());
-	*out_len = ct.value().size();
-	return ECRYPTFS_KEYMOD_OK;
+	return soft_encrypt(rsa_public_from_der(k.pub_der), soft_padding(k.pad), in, in_len, out,
+			    out_len, err, err_len);
 }
 
 int decrypt(const uint8_t *blob, size_t blob_len, const char *secret, const uint8_t *in, size_t in_len,
@@ -510,11 +501,7 @@ int decrypt(const uint8_t *blob, size_t blob_len, const char *secret, const uint
 	SecureBytes pt;
 	if (!t.decrypt(priv, k.pad, in, in_len, pt, why))
 		return fail(err, err_len, -EIO, why);
-	if (pt.size() > *out_len)
-		return fail(err, err_len, -ENOSPC, "the unwrapped key is too large");
-	std::copy(pt.begin(), pt.end(), out);
-	*out_len = pt.size();
-	return ECRYPTFS_KEYMOD_OK;
+	return copy_out(pt, out, out_len, err, err_len, "the unwrapped key");
 }
 
 size_t max_key_bytes(const uint8_t *blob, size_t blob_len)

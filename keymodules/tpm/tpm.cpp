@@ -149,6 +149,26 @@ Result<Pkey> public_key(const TpmKey &k)
 	return rsa_public_from_n_e({area.unique.rsa.buffer, area.unique.rsa.size}, eb);
 }
 
+/* What TPM2_CreatePrimary and TPM2_Create hand back, freed with the ESYS allocator. */
+struct CreationOutputs {
+	TPM2B_PRIVATE *priv = nullptr;
+	TPM2B_PUBLIC *pub = nullptr;
+	TPM2B_CREATION_DATA *data = nullptr;
+	TPM2B_DIGEST *hash = nullptr;
+	TPMT_TK_CREATION *ticket = nullptr;
+	CreationOutputs() = default;
+	CreationOutputs(const CreationOutputs &) = delete;
+	CreationOutputs &operator=(const CreationOutputs &) = delete;
+	~CreationOutputs()
+	{
+		Esys_Free(priv);
+		Esys_Free(pub);
+		Esys_Free(data);
+		Esys_Free(hash);
+		Esys_Free(ticket);
+	}
+};
+
 /*
  * One connection to a TPM: TCTI and ESYS context, the primary key and the
  * loaded child key; released in reverse order.
@@ -204,17 +224,10 @@ public:
 		a.parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
 		TPM2B_DATA outside{};
 		TPML_PCR_SELECTION pcrs{};
-		TPM2B_PUBLIC *out_pub = nullptr;
-		TPM2B_CREATION_DATA *cd = nullptr;
-		TPM2B_DIGEST *ch = nullptr;
-		TPMT_TK_CREATION *ct = nullptr;
+		CreationOutputs o;
 		TSS2_RC rc = Esys_CreatePrimary(esys_, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD, ESYS_TR_NONE,
 						ESYS_TR_NONE, &sens, &tmpl, &outside, &pcrs, &primary_,
-						&out_pub, &cd, &ch, &ct);
-		Esys_Free(out_pub);
-		Esys_Free(cd);
-		Esys_Free(ch);
-		Esys_Free(ct);
+						&o.pub, &o.data, &o.hash, &o.ticket);
 		if (rc != TSS2_RC_SUCCESS) {
 			primary_ = ESYS_TR_NONE;
 			why = "the TPM could not create its storage key (" + rc_text(rc) +
@@ -247,23 +260,15 @@ public:
 		a.parameters.rsaDetail.exponent = 0;
 		TPM2B_DATA outside{};
 		TPML_PCR_SELECTION pcrs{};
-		TPM2B_PRIVATE *out_priv = nullptr;
-		TPM2B_PUBLIC *out_pub = nullptr;
-		TPM2B_CREATION_DATA *cd = nullptr;
-		TPM2B_DIGEST *ch = nullptr;
-		TPMT_TK_CREATION *ct = nullptr;
+		CreationOutputs o;
 		TSS2_RC rc = Esys_Create(esys_, primary_, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-					 &sens, &tmpl, &outside, &pcrs, &out_priv, &out_pub, &cd, &ch, &ct);
+					 &sens, &tmpl, &outside, &pcrs, &o.priv, &o.pub, &o.data, &o.hash,
+					 &o.ticket);
 		OPENSSL_cleanse(&sens, sizeof(sens));
 		if (rc == TSS2_RC_SUCCESS) {
-			k.pub = *out_pub;
-			k.priv = *out_priv;
+			k.pub = *o.pub;
+			k.priv = *o.priv;
 		}
-		Esys_Free(out_priv);
-		Esys_Free(out_pub);
-		Esys_Free(cd);
-		Esys_Free(ch);
-		Esys_Free(ct);
 		if (rc != TSS2_RC_SUCCESS) {
 			why = "the TPM could not create an RSA key (" + rc_text(rc) + ")";
 			return false;
@@ -486,17 +491,8 @@ int encrypt(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_l
 	BlobKey b;
 	if (!parse_blob(blob, blob_len, b))
 		return fail(err, err_len, -EINVAL, "the tpm key description is damaged; add the key again");
-	auto pub = public_key(b.key);
-	if (!pub)
-		return fail(err, err_len, -EINVAL, pub.error().reason);
-	auto ct = rsa_encrypt(pub.value().get(), {in, in_len}, RsaPadding::oaep_sha256);
-	if (!ct)
-		return fail(err, err_len, -EINVAL, ct.error().reason);
-	if (ct.value().size() > *out_len)
-		return fail(err, err_len, -ENOSPC, "the wrapped key does not fit");
-	std::memcpy(out, ct.value().data(), ct.value().size());
-	*out_len = ct.value().size();
-	return ECRYPTFS_KEYMOD_OK;
+	return soft_encrypt(public_key(b.key), RsaPadding::oaep_sha256, in, in_len, out, out_len, err,
+			    err_len);
 }
 
 int decrypt(const uint8_t *blob, size_t blob_len, const char *secret, const uint8_t *in, size_t in_len,
@@ -510,11 +506,7 @@ int decrypt(const uint8_t *blob, size_t blob_len, const char *secret, const uint
 	SecureBytes pt;
 	if (!tpm_decrypt(b.tcti, b.key, b.file, secret, {in, in_len}, pt, why))
 		return fail(err, err_len, -EIO, why);
-	if (pt.size() > *out_len)
-		return fail(err, err_len, -ENOSPC, "the unwrapped key is too large");
-	std::copy(pt.begin(), pt.end(), out);
-	*out_len = pt.size();
-	return ECRYPTFS_KEYMOD_OK;
+	return copy_out(pt, out, out_len, err, err_len, "the unwrapped key");
 }
 
 size_t max_key_bytes(const uint8_t *blob, size_t blob_len)

@@ -29,26 +29,14 @@ load_pubkey_module() {
 start_ecryptfsd() {
 	"$B/ecryptfsd" -f "$@" >>"$DLOG" 2>&1 &
 	DPID=$!
-	local i
-	for i in $(seq 100); do
-		grep -q '@ecryptfsd\.0$' /proc/net/unix && return 0
-		kill -0 $DPID 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$DLOG" >&2
-	fail "ecryptfsd did not start"
+	wait_until "ecryptfsd did not start" grep -q '@ecryptfsd\.0$' /proc/net/unix
 }
 stop_ecryptfsd() {
 	[ -n "$DPID" ] || return 0
 	kill $DPID 2>/dev/null || true
 	wait $DPID 2>/dev/null || true
 	DPID=
-	local i
-	for i in $(seq 50); do
-		grep -q '@ecryptfsd\.0$' /proc/net/unix || return 0
-		sleep 0.1
-	done
-	fail "ecryptfsd did not stop"
+	wait_until "ecryptfsd did not stop" bash -c "! grep -q '@ecryptfsd\.0$' /proc/net/unix"
 }
 
 # manager TRANSCRIPT ANSWER...: ecryptfs-manager under a pty; its status.
@@ -99,4 +87,81 @@ expect_open_fails() {
 	esac
 	[ "$(seconds_since $t0)" -lt 40 ] || fail "$1: took $(seconds_since $t0) s"
 	log "$1: failed as expected after $(seconds_since $t0) s: $out"
+}
+
+# wait_until WHAT CMD...: CMD succeeds within 10 s, else fail.
+wait_until() {
+	local what=$1 i
+	shift
+	for i in $(seq 100); do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "$what"
+}
+
+# added_key_sig TRANSCRIPT SECRET: the sig ecryptfs-manager added; SECRET was
+# neither echoed nor stored in the keyring payload.
+added_key_sig() {
+	local sig
+	sig=$(added_sig "$1")
+	[ -n "$sig" ] || fail "no key added: $(cat "$1")"
+	grep -q -- "$2" "$1" && fail "secret echoed"
+	keyctl pipe "$(keyctl search @u user "$sig")" | grep -qa -- "$2" && fail "secret in the keyring payload"
+	echo "$sig"
+}
+
+# roundtrip LOWER UPPER SIG: write, read, a tag 1 packet in the header,
+# read again after a remount with cold caches.
+roundtrip() {
+	pmount "$1" "$2" "$3"
+	write_files "$2"
+	read_files "$2"
+	expect "first packet (tag 1)" 01 "$(first_packet "$1/f4096")"
+	umnt "$2"
+	pmount "$1" "$2" "$3"
+	drop
+	read_files "$2"
+	umnt "$2"
+}
+
+# reads_back LOWER UPPER SIG: the files read back (daemon as it is now).
+reads_back() {
+	pmount "$1" "$2" "$3"
+	read_files "$2"
+	umnt "$2"
+}
+
+# open_fails WHAT LOWER UPPER SIG LOG_PATTERN: opening a file fails quickly
+# and the daemon log says why.
+open_fails() {
+	pmount "$2" "$3" "$4"
+	expect_open_fails "$1" "$3/f4096"
+	umnt "$3"
+	[ -z "$5" ] || grep -q -- "$5" "$DLOG" || fail "$1: daemon log lacks '$5': $(tail -n 5 "$DLOG")"
+}
+
+# restart_ecryptfsd [SECRET]: a fresh daemon; with SECRET, its prompt program
+# answers it (the daemon asks when it holds no secret for a key).
+restart_ecryptfsd() {
+	stop_ecryptfsd
+	if [ $# -gt 0 ]; then
+		printf '#!/bin/sh\necho %s\n' "$1" >/tmp/prompt-prog && chmod 700 /tmp/prompt-prog
+		start_ecryptfsd -R /tmp/prompt-prog
+	else
+		start_ecryptfsd
+	fi
+}
+
+KOPTS="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
+# helper_mount_reads LOWER UPPER SIG KEYOPT SECRET: our mount.ecryptfs with
+# -o KEYOPT mounts key SIG (SECRET stays out of /proc/mounts) and the files
+# read back.
+helper_mount_reads() {
+	"$B/mount.ecryptfs" "$1" "$2" -o "$4,$KOPTS" </dev/null >/tmp/mount.out 2>&1 ||
+		fail "mount $4 failed: $(cat /tmp/mount.out)"
+	grep -q "ecryptfs_sig=$3" /proc/mounts || fail "$4 mounted another key: $(grep ecryptfs /proc/mounts)"
+	grep -q -- "$5" /proc/mounts && fail "secret in /proc/mounts"
+	read_files "$2"
+	umnt "$2"
 }

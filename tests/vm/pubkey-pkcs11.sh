@@ -37,41 +37,20 @@ manager /tmp/bad.txt 2 2 $SOFTHSM ecr 01 "" 0000 4 || fail "manager (bad PIN) fa
 grep -q 'CKR_PIN_INCORRECT' /tmp/bad.txt || fail "wrong PIN not named: $(cat /tmp/bad.txt)"
 [ -z "$(keyctl rlist @u 2>/dev/null)" ] || fail "a key was added with a wrong PIN"
 manager /tmp/add.txt 2 2 $SOFTHSM ecr 01 "" $PIN 4 || fail "manager (add) failed"
-SIG=$(added_sig /tmp/add.txt)
-[ -n "$SIG" ] || fail "no key added: $(cat /tmp/add.txt)"
-grep -q $PIN /tmp/add.txt && fail "PIN echoed"
-keyctl pipe "$(keyctl search @u user $SIG)" | grep -qa $PIN && fail "PIN in the keyring payload"
+SIG=$(added_key_sig /tmp/add.txt $PIN)
 
 log "mount, write, read, remount"
-pmount $L $U $SIG
-write_files $U
-read_files $U
-expect "first packet (tag 1)" 01 "$(first_packet $L/f4096)"
-umnt $U
-pmount $L $U $SIG
-drop
-read_files $U
-umnt $U
+roundtrip $L $U $SIG
 
 log "daemon restarted with a prompt program for the PIN"
-stop_ecryptfsd
-printf '#!/bin/sh\necho %s\n' "$PIN" >/tmp/pinprog && chmod 700 /tmp/pinprog
-start_ecryptfsd -R /tmp/pinprog
-pmount $L $U $SIG
-read_files $U
-echo more >$U/new || fail "write after restart"
-umnt $U
+restart_ecryptfsd $PIN
+reads_back $L $U $SIG
 
 log "daemon restarted without the PIN: error, no hang"
-stop_ecryptfsd
-start_ecryptfsd
-pmount $L $U $SIG
-expect_open_fails "no PIN" $U/f4096
-umnt $U
-grep -q 'PIN' $DLOG || fail "daemon log does not mention the PIN: $(tail -5 $DLOG)"
+restart_ecryptfsd
+open_fails "no PIN" $L $U $SIG 'PIN'
 
 log "mount.ecryptfs key=pkcs11:...: a wrong PIN is refused, the right one reaches the daemon"
-KOPTS="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
 KEYOPT="key=pkcs11:module=$SOFTHSM:token=ecr:id=01:label=ecryptfs:pin_file=/tmp/pinfile"
 printf 'pin=0000\n' >/tmp/pinfile
 t0=$EPOCHSECONDS
@@ -82,34 +61,19 @@ grep -q 'CKR_PIN_INCORRECT' /tmp/mount.out || fail "mount: wrong PIN not named: 
 [ "$(seconds_since $t0)" -lt 40 ] || fail "mount with a wrong PIN took too long"
 grep -q " $U ecryptfs " /proc/mounts && fail "mounted with a wrong PIN"
 printf 'pin=%s\n' "$PIN" >/tmp/pinfile
-"$B/mount.ecryptfs" $L $U -o "$KEYOPT,$KOPTS" </dev/null >/tmp/mount.out 2>&1 ||
-	fail "mount key=pkcs11 failed: $(cat /tmp/mount.out)"
-grep -q "ecryptfs_sig=$SIG" /proc/mounts || fail "key=pkcs11 mounted another key: $(grep ecryptfs /proc/mounts)"
-grep -q "$PIN" /proc/mounts && fail "PIN in /proc/mounts"
-read_files $U
-umnt $U
+helper_mount_reads $L $U $SIG "$KEYOPT" $PIN
 rm -f /tmp/pinfile
-stop_ecryptfsd
-start_ecryptfsd
 
 log "token missing: error, no hang"
-stop_ecryptfsd
-start_ecryptfsd -R /tmp/pinprog
+restart_ecryptfsd $PIN
 mv /tmp/hsm/tokens /tmp/hsm/away && mkdir /tmp/hsm/tokens
-pmount $L $U $SIG
-expect_open_fails "no token" $U/f4096
-umnt $U
-grep -q "no token labelled 'ecr' is present" $DLOG || fail "daemon log does not say the token is missing: $(tail -5 $DLOG)"
+open_fails "no token" $L $U $SIG "no token labelled 'ecr' is present"
 rmdir /tmp/hsm/tokens && mv /tmp/hsm/away /tmp/hsm/tokens
-pmount $L $U $SIG
-read_files $U
-umnt $U
+reads_back $L $U $SIG
 
 log "daemon stopped: error, no hang"
 stop_ecryptfsd
-pmount $L $U $SIG
-expect_open_fails "no daemon" $U/f4096
-umnt $U
+open_fails "no daemon" $L $U $SIG ""
 
 check_dmesg
 log "pubkey-pkcs11: all checks passed"

@@ -27,13 +27,7 @@ start_swtpm() {	# STATE_DIR
 		--ctrl type=tcp,port=$((PORT + 1)),bindaddr=127.0.0.1 --tpmstate dir="$1" \
 		--flags not-need-init,startup-clear >>/tmp/swtpm.log 2>&1 &
 	SWPID=$!
-	local i
-	for i in $(seq 100); do
-		(exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0
-		sleep 0.1
-	done
-	cat /tmp/swtpm.log >&2
-	fail "swtpm did not start"
+	wait_until "swtpm did not start" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT"
 }
 # An orderly TPM2_Shutdown first, as a machine does: a TPM that loses power
 # without one counts a dictionary-attack failure at its next start.
@@ -63,78 +57,43 @@ manager /tmp/bad.txt 2 3 "" "$TCTI" wrong-auth 4 || fail "manager (bad auth) fai
 grep -q 'wrong auth value' /tmp/bad.txt || fail "wrong auth not named: $(cat /tmp/bad.txt)"
 [ -z "$(keyctl rlist @u 2>/dev/null)" ] || fail "a key was added with a wrong auth value"
 manager /tmp/add.txt 2 3 "" "$TCTI" $AUTH 4 || fail "manager (add) failed"
-SIG=$(added_sig /tmp/add.txt)
-[ -n "$SIG" ] || fail "no key added: $(cat /tmp/add.txt)"
-keyctl pipe "$(keyctl search @u user $SIG)" | grep -qa $AUTH && fail "auth value in the keyring payload"
+SIG=$(added_key_sig /tmp/add.txt $AUTH)
 
 log "mount, write, read, remount"
-pmount $L $U $SIG
-write_files $U
-read_files $U
-expect "first packet (tag 1)" 01 "$(first_packet $L/f4096)"
-umnt $U
-pmount $L $U $SIG
-drop
-read_files $U
-umnt $U
+roundtrip $L $U $SIG
 
 log "daemon restarted with a prompt program for the auth value"
-stop_ecryptfsd
-printf '#!/bin/sh\necho %s\n' "$AUTH" >/tmp/authprog && chmod 700 /tmp/authprog
-start_ecryptfsd -R /tmp/authprog
-pmount $L $U $SIG
-read_files $U
-umnt $U
+restart_ecryptfsd $AUTH
+reads_back $L $U $SIG
 
 log "daemon restarted without the auth value: error, no hang"
-stop_ecryptfsd
-start_ecryptfsd
-pmount $L $U $SIG
-expect_open_fails "no auth value" $U/f4096
-umnt $U
-grep -q 'has an auth value: give it' $DLOG || fail "daemon log does not ask for the auth value: $(tail -5 $DLOG)"
+restart_ecryptfsd
+open_fails "no auth value" $L $U $SIG 'has an auth value: give it'
 
 log "mount.ecryptfs key=tpm:...: the auth value from a file reaches the daemon"
-KOPTS="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
 printf 'auth=%s\n' "$AUTH" >/tmp/authfile
 # tcti=swtpm: the swtpm TCTI's defaults (localhost:2321), as -o cannot carry ':' or ','.
-"$B/mount.ecryptfs" $L $U -o "key=tpm:keyfile=$KEY:tcti=swtpm:auth_file=/tmp/authfile,$KOPTS" \
-	</dev/null >/tmp/mount.out 2>&1 || fail "mount key=tpm failed: $(cat /tmp/mount.out)"
-grep -q "ecryptfs_sig=$SIG" /proc/mounts || fail "key=tpm mounted another key: $(grep ecryptfs /proc/mounts)"
-grep -q "$AUTH" /proc/mounts && fail "auth value in /proc/mounts"
-read_files $U
-umnt $U
+helper_mount_reads $L $U $SIG "key=tpm:keyfile=$KEY:tcti=swtpm:auth_file=/tmp/authfile" $AUTH
 rm -f /tmp/authfile
-stop_ecryptfsd
-start_ecryptfsd -R /tmp/authprog
+restart_ecryptfsd $AUTH
 
 log "TPM stopped: error, no hang"
 stop_swtpm
-pmount $L $U $SIG
-expect_open_fails "no TPM" $U/f4096
-umnt $U
-grep -q 'cannot reach the TPM' $DLOG || fail "daemon log does not say the TPM is unreachable: $(tail -5 $DLOG)"
+open_fails "no TPM" $L $U $SIG 'cannot reach the TPM'
 
 log "another TPM (other state): the key cannot load"
 start_swtpm /tmp/tpm-b
-pmount $L $U $SIG
-expect_open_fails "other TPM" $U/f4096
-umnt $U
-grep -q 'made by another TPM' $DLOG || fail "daemon log does not say the key is foreign: $(tail -5 $DLOG)"
+open_fails "other TPM" $L $U $SIG 'made by another TPM'
 stop_swtpm
 
 log "the right TPM again (dictionary-attack counter reset, as after the wrong auth value)"
 start_swtpm /tmp/tpm-a
 tpm2_dictionarylockout --clear-lockout -T "$TCTI" >/dev/null 2>&1 || fail "tpm2_dictionarylockout failed"
-pmount $L $U $SIG
-read_files $U
-umnt $U
+reads_back $L $U $SIG
 
 log "daemon stopped: error, no hang"
 stop_ecryptfsd
-pmount $L $U $SIG
-expect_open_fails "no daemon" $U/f4096
-umnt $U
+open_fails "no daemon" $L $U $SIG ""
 stop_swtpm
 
 check_dmesg
