@@ -51,7 +51,7 @@ restart_ecryptfsd
 open_fails "no PIN" $L $U $SIG 'PIN'
 
 log "mount.ecryptfs key=pkcs11:...: a wrong PIN is refused, the right one reaches the daemon"
-KEYOPT="key=pkcs11:module=$SOFTHSM:token=ecr:id=01:label=ecryptfs:pin_file=/tmp/pinfile"
+KEYOPT="key=pkcs11:module=$SOFTHSM:token=ecr:id=01:pin_file=/tmp/pinfile"
 printf 'pin=0000\n' >/tmp/pinfile
 t0=$EPOCHSECONDS
 if timeout 60 "$B/mount.ecryptfs" $L $U -o "$KEYOPT,$KOPTS" </dev/null >/tmp/mount.out 2>&1; then
