@@ -28,6 +28,7 @@
 #include <linux/highmem.h>
 #include <linux/namei.h>
 #include <linux/magic.h>
+#include <linux/blkdev.h>
 
 #include "ecryptfs_kernel.h"
 #include "statahead.h"
@@ -181,8 +182,11 @@ void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
 void ecryptfs_statahead_run(struct ecryptfs_statahead *sa,
 			    struct dentry *lower_dir)
 {
+	struct blk_plug plug;
 	size_t pos = 0;
 
+	/* One plug: reads of neighbouring small files can merge. */
+	blk_start_plug(&plug);
 	while (pos < sa->len && !fatal_signal_pending(current)) {
 		unsigned int len = (u8)sa->buf[pos];
 		struct dentry *d;
@@ -195,6 +199,7 @@ void ecryptfs_statahead_run(struct ecryptfs_statahead *sa,
 			readahead_header(d_inode(d));
 		dput(d);
 	}
+	blk_finish_plug(&plug);
 	kfree(sa->buf);
 	sa->buf = NULL;
 	sa->len = 0;
