@@ -386,15 +386,8 @@ int ecryptfs_sync_size(struct inode *inode)
 	return rc;
 }
 
-/*
- * A batch of writeback: up to ECRYPTFS_BATCH_PAGES contiguous dirty pages,
- * kept locked (taken in ascending index order, as write_cache_pages()
- * does) until wb_flush() encrypts them all at once, unlocks them and
- * writes the ciphertext with one lower write.
- */
 struct ecryptfs_wb_ctx {
 	struct inode *inode;
-	struct page *pt[ECRYPTFS_BATCH_PAGES];	/* locked plaintext pages */
 	struct page *ct[ECRYPTFS_BATCH_PAGES];	/* ciphertext pages */
 	unsigned int n;
 	pgoff_t first;
@@ -414,52 +407,29 @@ static void pages_iter(struct iov_iter *it, unsigned int dir,
 	iov_iter_bvec(it, dir, bv, n, (size_t)n << PAGE_SHIFT);
 }
 
-/*
- * Encrypt the batch (spread over the CPUs), unlock its plaintext pages and
- * write the ciphertext with one lower write.
- */
+/* Write the batch of ciphertext pages with one lower write. */
 static int wb_flush(struct ecryptfs_wb_ctx *c)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(c->inode);
 	struct file *lower = lower_file_of(c->inode);
 	struct bio_vec bv[ECRYPTFS_BATCH_PAGES];
-	unsigned int nr = c->n, i;
-	size_t len = (size_t)nr << PAGE_SHIFT;
+	size_t len = (size_t)c->n << PAGE_SHIFT;
 	struct iov_iter it;
 	loff_t pos;
 	ssize_t n;
-	int rc;
 
-	if (!nr)
+	if (!c->n)
 		return 0;
-	c->n = 0;
-	rc = ecryptfs_crypt_pages(cs, c->ct, c->pt, nr, c->first, true);
-	for (i = 0; i < nr; i++) {
-		unlock_page(c->pt[i]);
-		put_page(c->pt[i]);
-		c->pt[i] = NULL;
-	}
-	if (rc)
-		goto err;
-	rc = -EIO;
-	if (!lower)
-		goto err;
 	pos = ecryptfs_lower_header_size(cs) + ((loff_t)c->first << PAGE_SHIFT);
-	pages_iter(&it, ITER_SOURCE, bv, c->ct, nr);
+	c->n = 0;
+	if (!lower)
+		return -EIO;
+	pages_iter(&it, ITER_SOURCE, bv, c->ct, len >> PAGE_SHIFT);
 	n = vfs_iter_write(lower, &it, &pos, 0);
-	if (n < 0) {
-		rc = (int)n;
-		goto err;
-	}
+	if (n < 0)
+		return (int)n;
 	mark_inode_dirty_sync(c->inode);
-	if (n != len)
-		goto err;
-	return 0;
-err:
-	ecryptfs_err_rl(c->inode, "error writing pages %lu-%lu; rc = [%d]\n",
-			c->first, c->first + nr - 1, rc);
-	mapping_set_error(c->inode->i_mapping, rc);
-	return rc;
+	return n == len ? 0 : -EIO;
 }
 
 static int ecryptfs_wb_page(ECRYPTFS_WCP_T *p, struct writeback_control *wbc,
@@ -497,9 +467,13 @@ static int ecryptfs_wb_page(ECRYPTFS_WCP_T *p, struct writeback_control *wbc,
 	}
 	if (!c->n)
 		c->first = page->index;
-	/* Stays locked (and referenced) until wb_flush() has encrypted it. */
-	get_page(page);
-	c->pt[c->n++] = page;
+	rc = ecryptfs_crypt_extents(cs, c->ct[c->n], page, 0, PAGE_SIZE,
+				    page->index * (PAGE_SIZE / ECRYPTFS_DATA_EXTENT_SIZE),
+				    true);
+	if (rc)
+		goto err;
+	c->n++;
+	unlock_page(page);
 	return 0;
 err:
 	ecryptfs_err_rl(inode, "error writing page %lu; rc = [%d]\n",
@@ -553,27 +527,28 @@ static void ecryptfs_read_batch(struct inode *inode, struct page **pages,
 		pages_iter(&it, ITER_DEST, bv, pages, n);
 		got = vfs_iter_read(lower, &it, &pos, 0);
 	}
-	rc = got < 0 ? (int)got : 0;
-	/* A short lower read is no error: the rest decrypts from zeros. */
-	for (i = 0; !rc && i < n; i++) {
-		if (got < (ssize_t)((i + 1) << PAGE_SHIFT)) {
+	for (i = 0; i < n; i++) {
+		rc = got < 0 ? (int)got : 0;
+		/* A short lower read is no error: the rest decrypts from zeros. */
+		if (!rc && got < (ssize_t)((i + 1) << PAGE_SHIFT)) {
 			size_t have = got > (ssize_t)(i << PAGE_SHIFT) ?
 				      got - (i << PAGE_SHIFT) : 0;
 
 			zero_user_segment(pages[i], have, PAGE_SIZE);
 		}
-	}
-	if (!rc)
-		rc = ecryptfs_crypt_pages(cs, pages, pages, n, pages[0]->index,
-					  false);
-	if (rc)
-		ecryptfs_err_rl(inode, "error reading pages %lu-%lu; rc = [%d]\n",
-				pages[0]->index, pages[0]->index + n - 1, rc);
-	for (i = 0; i < n; i++) {
-		if (rc)
+		if (!rc)
+			rc = ecryptfs_crypt_extents(cs, pages[i], pages[i], 0,
+						    PAGE_SIZE,
+						    pages[i]->index *
+						    (PAGE_SIZE / ECRYPTFS_DATA_EXTENT_SIZE),
+						    false);
+		if (rc) {
+			ecryptfs_err_rl(inode, "error reading page %lu; rc = [%d]\n",
+					pages[i]->index, rc);
 			ClearPageUptodate(pages[i]);
-		else
+		} else {
 			SetPageUptodate(pages[i]);
+		}
 		unlock_page(pages[i]);
 	}
 }
