@@ -69,18 +69,7 @@ void TerminalDialogIo::err(std::string_view text)
 std::optional<std::string> TerminalDialogIo::read_line()
 {
 	/* Unbuffered, so that secrets read later from fd 0 never sit in a stdio buffer. */
-	std::string line;
-	for (;;) {
-		char c;
-		ssize_t n = ::read(STDIN_FILENO, &c, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return line.empty() ? std::nullopt : std::optional<std::string>(line);
-		if (c == '\n')
-			return line;
-		line.push_back(c);
-	}
+	return keymod::read_plain_line(std::string::npos);
 }
 
 Result<Passphrase> TerminalDialogIo::read_secret()
