@@ -21,6 +21,17 @@ constexpr std::uint8_t kVersion = 1;
 constexpr std::size_t kHeader = 4 + 1 + 1 + 16 + 2;
 constexpr int kTimeoutMs = 5000;
 
+/* Whether @fd becomes readable within kTimeoutMs (signals do not cut it short). */
+bool wait_readable(int fd)
+{
+	pollfd p{fd, POLLIN, 0};
+	int r;
+	do
+		r = ::poll(&p, 1, kTimeoutMs);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
 sockaddr_un address(uid_t uid, socklen_t &len)
 {
 	sockaddr_un a{};
@@ -81,12 +92,7 @@ Status send_request(int fd, std::uint8_t op, std::string_view sig, std::string_v
 	while (n < 0 && errno == EINTR);
 	if (n != static_cast<ssize_t>(msg.size()))
 		return sys_error(n < 0 ? errno : EIO, "sending to ecryptfsd");
-	pollfd p{fd, POLLIN, 0};
-	int r;
-	do
-		r = ::poll(&p, 1, kTimeoutMs);
-	while (r < 0 && errno == EINTR);
-	if (r <= 0)
+	if (!wait_readable(fd))
 		return Error{-ETIMEDOUT, "ecryptfsd did not answer within 5 seconds"};
 	std::uint8_t answer = 0;
 	do
@@ -201,12 +207,7 @@ Status serve_connection(int conn, uid_t owner, Store &store)
 		return Error{-EPERM, "refused a secret from uid " + std::to_string(cred.uid) +
 					     " (pid " + std::to_string(cred.pid) + ")"};
 	}
-	pollfd p{conn, POLLIN, 0};
-	int r;
-	do
-		r = ::poll(&p, 1, kTimeoutMs);
-	while (r < 0 && errno == EINTR);
-	if (r <= 0)
+	if (!wait_readable(conn))
 		return Error{-ETIMEDOUT, "a client connected but sent nothing"};
 	SecureBytes msg(kHeader + kMaxSecret + 1);
 	ssize_t n;
