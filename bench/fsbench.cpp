@@ -13,6 +13,7 @@
 //   fsbench readfiles DIR N          read the N files of 'create'
 //   fsbench unlink DIR N             unlink the N files of 'create'
 //   fsbench readtree DIR             read every regular file below DIR
+//   fsbench touch MIB                fault in MIB MiB of memory once, then free it
 //   fsbench report RESULTS.tsv OUT.json OUT.dat
 //
 // Each workload prints one line "<seconds> <amount> <unit>" where amount/unit
@@ -43,6 +44,7 @@
 #include <algorithm>
 #include <sstream>
 #include <string>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -62,6 +64,7 @@ constexpr size_t kChunk = 1 << 20;
 	std::fprintf(stderr,
 		     "usage: fsbench seqwrite FILE MIB | seqread FILE | create DIR N BYTES |\n"
 		     "       lsl DIR | stat DIR N | readfiles DIR N | unlink DIR N | readtree DIR |\n"
+		     "       touch MIB |\n"
 		     "       report RESULTS.tsv OUT.json OUT.dat\n");
 	std::exit(2);
 }
@@ -303,6 +306,22 @@ int read_one(const char *path, const struct stat *, int type, struct FTW *)
 	return 0;
 }
 
+// Warm-up before the rounds: the first time the emulated guest uses a page
+// of its memory costs several times what later uses cost, which would be
+// charged to whichever configuration happens to allocate fresh memory
+// first.  Faulting most of the guest's memory in once (and freeing it)
+// spares the measured workloads that.
+int touch(unsigned long mib)
+{
+	size_t len = static_cast<size_t>(mib) << 20;
+	void *p = ::mmap(nullptr, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap " + std::to_string(mib) + " MiB");
+	::munmap(p, len);
+	return 0;
+}
+
 int readtree(const std::string &dir)
 {
 	Timer t;
@@ -455,6 +474,8 @@ int main(int argc, char **argv)
 		return unlink_files(argv[2], number(argv[3]));
 	if (cmd == "readtree" && argc == 3)
 		return readtree(argv[2]);
+	if (cmd == "touch" && argc == 3)
+		return touch(number(argv[2]));
 	if (cmd == "report" && argc == 5)
 		return report(argv[2], argv[3], argv[4]);
 	usage();

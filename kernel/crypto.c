@@ -9,6 +9,9 @@
 #include <linux/scatterlist.h>
 #include <linux/random.h>
 #include <linux/mm.h>
+#include <linux/workqueue.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
 
@@ -108,20 +111,62 @@ free:
 	crypto_free_skcipher(tfm);
 }
 
+/*
+ * The extents of one batch of pages (writeback, readahead) are spread over
+ * the online CPUs: the batch is cut into up to ECRYPTFS_CRYPT_MAX_CHUNKS
+ * runs of at least ECRYPTFS_CRYPT_MIN_PAGES pages (a run of fewer than 4
+ * pages stays on the calling CPU); the first run is done by the caller,
+ * each other one is queued on ecryptfs_crypt_wq on another online CPU than
+ * the caller's, and the caller then waits for them.  The queue is per-CPU
+ * on purpose: a work item of an unbound queue is woken next to its waker,
+ * on the caller's busy CPU, and would only run once the caller waits.
+ * WQ_MEM_RECLAIM: writeback waits for these work items, so they must make
+ * progress under memory pressure.
+ */
+#define ECRYPTFS_CRYPT_MIN_PAGES 2
+#define ECRYPTFS_CRYPT_MAX_CHUNKS 4
+
+static struct workqueue_struct *ecryptfs_crypt_wq;
+
+struct ecryptfs_crypt_chunk {
+	struct work_struct work;
+	struct completion done;
+	struct ecryptfs_crypt_stat *cs;
+	struct page **dst;
+	struct page **src;
+	unsigned int n;
+	pgoff_t first;		/* page index of dst[0] and src[0] */
+	bool encrypt;
+	int rc;
+};
+
 /**
- * ecryptfs_crypto_init() - allocate the module-wide crypto objects
+ * ecryptfs_crypto_init() - allocate the module-wide crypto objects and the
+ * workqueue of the parallel extent crypto
  * Return: 0 or a negative errno.
  */
 int ecryptfs_crypto_init(void)
 {
+	int rc;
+
 	ecryptfs_md5 = crypto_alloc_shash("md5", 0, 0);
 	if (IS_ERR(ecryptfs_md5)) {
-		int rc = PTR_ERR(ecryptfs_md5);
-
-		ecryptfs_md5 = NULL;
-		return rc;
+		rc = PTR_ERR(ecryptfs_md5);
+		goto out;
+	}
+	ecryptfs_crypt_wq = alloc_workqueue("ecryptfs-crypt",
+					    WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	if (!ecryptfs_crypt_wq) {
+		rc = -ENOMEM;
+		goto out_md5;
 	}
 	return 0;
+
+out_md5:
+	crypto_free_shash(ecryptfs_md5);
+out:
+	ecryptfs_md5 = NULL;
+	return rc;
 }
 
 /**
@@ -134,6 +179,10 @@ void ecryptfs_crypto_exit(void)
 
 	struct ecryptfs_pooled_tfm *p, *ptmp;
 
+	if (ecryptfs_crypt_wq) {
+		destroy_workqueue(ecryptfs_crypt_wq);
+		ecryptfs_crypt_wq = NULL;
+	}
 	list_for_each_entry_safe(e, tmp, &ecb_cache, list) {
 		list_del(&e->list);
 		crypto_free_skcipher(e->tfm);
@@ -355,38 +404,23 @@ static int ecryptfs_extent_iv(struct ecryptfs_crypt_stat *cs, u64 extent,
 	return rc;
 }
 
-/**
- * ecryptfs_crypt_extents() - en/decrypt a run of extents of one page
- * @cs: the file's crypt stat (key set)
- * @dst: destination page (may equal @src)
- * @src: source page
- * @offset: byte offset in the pages of the first extent (extent aligned)
- * @len: bytes (a multiple of the extent size)
- * @first_extent: extent number of the extent at @offset
- * @encrypt: true to encrypt
- *
- * This is the one place data extents are transformed; a caller that wants
- * to batch more extents per request only changes this function.
- *
- * Return: 0 or a negative errno.
+/*
+ * En/decrypt the extents of @len bytes at @offset of @src into @dst with
+ * @req, a request of the file's cipher handle that belongs to the caller
+ * alone (the handle is shared: a keyed skcipher takes concurrent requests;
+ * the IV and the MD5 descriptor of the IV derivation are on this stack).
  */
-int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
-			   struct page *src, unsigned int offset,
-			   unsigned int len, pgoff_t first_extent,
-			   bool encrypt)
+static int crypt_run(struct ecryptfs_crypt_stat *cs,
+		     struct skcipher_request *req, struct page *dst,
+		     struct page *src, unsigned int offset, unsigned int len,
+		     pgoff_t first_extent, bool encrypt)
 {
-	struct skcipher_request *req;
 	struct scatterlist src_sg, dst_sg;
 	DECLARE_CRYPTO_WAIT(wait);
 	u8 iv[ECRYPTFS_IV_BYTES];
 	unsigned int done;
 	int rc = 0;
 
-	if (!cs->tfm || !(cs->flags & ECRYPTFS_KEY_SET))
-		return -EINVAL;
-	req = skcipher_request_alloc(cs->tfm, GFP_NOFS);
-	if (!req)
-		return -ENOMEM;
 	for (done = 0; done < len; done += ECRYPTFS_DATA_EXTENT_SIZE) {
 		rc = ecryptfs_extent_iv(cs, first_extent +
 					done / ECRYPTFS_DATA_EXTENT_SIZE, iv);
@@ -409,7 +443,135 @@ int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
 		if (rc)
 			break;
 	}
-	skcipher_request_free(req);
 	memzero_explicit(iv, sizeof(iv));
+	return rc;
+}
+
+/**
+ * ecryptfs_crypt_extents() - en/decrypt a run of extents of one page
+ * @cs: the file's crypt stat (key set)
+ * @dst: destination page (may equal @src)
+ * @src: source page
+ * @offset: byte offset in the pages of the first extent (extent aligned)
+ * @len: bytes (a multiple of the extent size)
+ * @first_extent: extent number of the extent at @offset
+ * @encrypt: true to encrypt
+ *
+ * Every data extent is transformed here or by ecryptfs_crypt_pages(),
+ * both through crypt_run().
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
+			   struct page *src, unsigned int offset,
+			   unsigned int len, pgoff_t first_extent,
+			   bool encrypt)
+{
+	struct skcipher_request *req;
+	int rc;
+
+	if (!cs->tfm || !(cs->flags & ECRYPTFS_KEY_SET))
+		return -EINVAL;
+	req = skcipher_request_alloc(cs->tfm, GFP_NOFS);
+	if (!req)
+		return -ENOMEM;
+	rc = crypt_run(cs, req, dst, src, offset, len, first_extent, encrypt);
+	skcipher_request_free(req);
+	return rc;
+}
+
+/* En/decrypt the whole pages of @ch with a request of its own. */
+static int crypt_chunk(struct ecryptfs_crypt_chunk *ch)
+{
+	struct skcipher_request *req;
+	unsigned int i;
+	int rc = 0;
+
+	req = skcipher_request_alloc(ch->cs->tfm, GFP_NOFS);
+	if (!req)
+		return -ENOMEM;
+	for (i = 0; i < ch->n && !rc; i++)
+		rc = crypt_run(ch->cs, req, ch->dst[i], ch->src[i], 0,
+			       PAGE_SIZE, (ch->first + i) *
+			       (PAGE_SIZE / ECRYPTFS_DATA_EXTENT_SIZE),
+			       ch->encrypt);
+	skcipher_request_free(req);
+	return rc;
+}
+
+static void crypt_chunk_work(struct work_struct *work)
+{
+	struct ecryptfs_crypt_chunk *ch =
+		container_of(work, struct ecryptfs_crypt_chunk, work);
+
+	ch->rc = crypt_chunk(ch);
+	complete(&ch->done);
+}
+
+/**
+ * ecryptfs_crypt_pages() - en/decrypt a run of whole, contiguous pages,
+ * spread over the online CPUs
+ * @cs: the file's crypt stat (key set)
+ * @dst: @n destination pages (may be @src: in place)
+ * @src: @n source pages
+ * @n: number of pages
+ * @first: page index (upper) of @src[0]; @src[i] is page @first + i
+ * @encrypt: true to encrypt
+ *
+ * Runs of fewer than 2 * ECRYPTFS_CRYPT_MIN_PAGES (4) pages, or one online
+ * CPU, stay on the calling CPU.  Otherwise the run is cut into one chunk per
+ * online CPU (at most ECRYPTFS_CRYPT_MAX_CHUNKS); the caller does the first
+ * and waits for the others, queued on the module's workqueue.  The result
+ * is the same bytes as ecryptfs_crypt_extents() on every page.  May sleep.
+ *
+ * Return: 0 or the first negative errno, in page order of the chunks; on an
+ * error the content of every @dst page is undefined.
+ */
+int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
+			 struct page **src, unsigned int n, pgoff_t first,
+			 bool encrypt)
+{
+	struct ecryptfs_crypt_chunk chunks[ECRYPTFS_CRYPT_MAX_CHUNKS];
+	unsigned int nr, i, start = 0;
+	int cpu;
+	int rc;
+
+	if (!n)
+		return 0;
+	if (!cs->tfm || !(cs->flags & ECRYPTFS_KEY_SET))
+		return -EINVAL;
+	nr = min3(num_online_cpus(), n / ECRYPTFS_CRYPT_MIN_PAGES,
+		  (unsigned int)ECRYPTFS_CRYPT_MAX_CHUNKS);
+	if (nr < 2 || !ecryptfs_crypt_wq)
+		nr = 1;
+	for (i = 0; i < nr; i++) {
+		struct ecryptfs_crypt_chunk *ch = &chunks[i];
+
+		ch->cs = cs;
+		ch->dst = dst + start;
+		ch->src = src + start;
+		ch->n = (n - start) / (nr - i);
+		ch->first = first + start;
+		ch->encrypt = encrypt;
+		ch->rc = 0;
+		start += ch->n;
+	}
+	cpu = get_cpu();
+	for (i = 1; i < nr; i++) {
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+		INIT_WORK_ONSTACK(&chunks[i].work, crypt_chunk_work);
+		init_completion(&chunks[i].done);
+		queue_work_on(cpu, ecryptfs_crypt_wq, &chunks[i].work);
+	}
+	put_cpu();
+	rc = crypt_chunk(&chunks[0]);
+	for (i = 1; i < nr; i++) {
+		wait_for_completion(&chunks[i].done);
+		destroy_work_on_stack(&chunks[i].work);
+		if (!rc)
+			rc = chunks[i].rc;
+	}
 	return rc;
 }

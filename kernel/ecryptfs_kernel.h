@@ -264,6 +264,9 @@ int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
 			   struct page *src, unsigned int offset,
 			   unsigned int len, pgoff_t first_extent,
 			   bool encrypt);
+int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
+			 struct page **src, unsigned int n, pgoff_t first,
+			 bool encrypt);
 int ecryptfs_test_cipher(const char *cipher_name, size_t key_bytes);
 int ecryptfs_md5_digest(const u8 *data, size_t len, u8 *out);
 

@@ -256,6 +256,12 @@ static struct dentry *ecryptfs_mount(struct file_system_type *fs_type,
 	rc = super_setup_bdi(s);
 	if (rc)
 		goto out_super;
+	/*
+	 * Read ahead up to 1 MiB: the batches of one window are read from the
+	 * lower file at once while the first ones are decrypted.
+	 */
+	s->s_bdi->ra_pages = max_t(unsigned long, s->s_bdi->ra_pages,
+				   SZ_1M / PAGE_SIZE);
 	s->s_fs_info = sbi;
 	sbi = NULL;
 	s->s_op = &ecryptfs_sops;

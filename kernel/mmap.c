@@ -16,6 +16,7 @@
 #include <linux/bvec.h>
 
 #include "ecryptfs_kernel.h"
+#include "statahead.h"
 
 static struct file *lower_file_of(struct inode *inode)
 {
@@ -362,6 +363,7 @@ static sector_t ecryptfs_bmap(struct address_space *mapping, sector_t block)
 }
 
 #define ECRYPTFS_BATCH_PAGES 32	/* pages per lower read/write */
+#define ECRYPTFS_DIRECT_MIN_PAGES 16	/* smallest batch read directly */
 
 /**
  * ecryptfs_sync_size() - write the size field if i_size changed since
@@ -386,8 +388,15 @@ int ecryptfs_sync_size(struct inode *inode)
 	return rc;
 }
 
+/*
+ * A batch of writeback: up to ECRYPTFS_BATCH_PAGES contiguous dirty pages,
+ * kept locked (taken in ascending index order, as write_cache_pages()
+ * does) until wb_flush() encrypts them all at once, unlocks them and
+ * writes the ciphertext with one lower write.
+ */
 struct ecryptfs_wb_ctx {
 	struct inode *inode;
+	struct page *pt[ECRYPTFS_BATCH_PAGES];	/* locked plaintext pages */
 	struct page *ct[ECRYPTFS_BATCH_PAGES];	/* ciphertext pages */
 	unsigned int n;
 	pgoff_t first;
@@ -407,29 +416,167 @@ static void pages_iter(struct iov_iter *it, unsigned int dir,
 	iov_iter_bvec(it, dir, bv, n, (size_t)n << PAGE_SHIFT);
 }
 
-/* Write the batch of ciphertext pages with one lower write. */
+/*
+ * Reading a readahead window: its contiguous runs of locked pages are cut
+ * into batches of up to ECRYPTFS_BATCH_PAGES; the lower reads of all the
+ * batches of the window are started first, then each batch in turn is
+ * waited for, decrypted and unlocked, so that the disk reads the later
+ * batches while the CPUs decrypt the earlier ones.
+ *
+ * A batch of at least ECRYPTFS_DIRECT_MIN_PAGES (streaming), on a lower
+ * file system whose page cache ecryptfs may bypass (ext4, xfs, btrfs,
+ * f2fs) and whose file takes direct I/O, is read asynchronously and
+ * straight from the disk into our pages: no lower page-cache page is
+ * allocated (and zeroed) for it and no copy is made.  The lower file
+ * system keeps this coherent with its page cache (it writes back dirty
+ * lower pages of the range first).  Smaller batches (small files, random
+ * reads) are read synchronously through the lower page cache, which keeps
+ * serving them (writes always go through it).  A direct read the lower
+ * file system refuses (-EINVAL: alignment, an unusual lower file) is done
+ * buffered.
+ */
+struct ecryptfs_rd_batch {
+	struct kiocb iocb;
+	struct completion done;
+	long ret;		/* bytes read or a negative errno */
+	bool in_flight;		/* async: wait for @done */
+	unsigned int n;
+	struct page *pages[ECRYPTFS_BATCH_PAGES];
+	struct bio_vec bv[ECRYPTFS_BATCH_PAGES];
+};
+
+#define ECRYPTFS_RD_BATCHES 8	/* batches of one window in flight */
+
+static void rd_batch_done(struct kiocb *iocb, long ret)
+{
+	struct ecryptfs_rd_batch *b =
+		container_of(iocb, struct ecryptfs_rd_batch, iocb);
+
+	b->ret = ret;
+	complete(&b->done);
+}
+
+/* Start the lower read of batch @b (its pages locked, contiguous). */
+static void rd_batch_start(struct inode *inode, struct ecryptfs_rd_batch *b)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct file *lower = lower_file_of(inode);
+	loff_t pos = ecryptfs_lower_header_size(cs) +
+		     ((loff_t)b->pages[0]->index << PAGE_SHIFT);
+	struct iov_iter it;
+	ssize_t ret;
+
+	b->in_flight = false;
+	if (!lower) {
+		b->ret = -EIO;
+		return;
+	}
+	if (b->n >= ECRYPTFS_DIRECT_MIN_PAGES &&
+	    (lower->f_mode & FMODE_CAN_ODIRECT) &&
+	    ecryptfs_lower_cache_usable(file_inode(lower)->i_sb)) {
+		init_sync_kiocb(&b->iocb, lower);
+		b->iocb.ki_pos = pos;
+		b->iocb.ki_flags |= IOCB_DIRECT;
+		b->iocb.ki_complete = rd_batch_done;
+		init_completion(&b->done);
+		pages_iter(&it, ITER_DEST, b->bv, b->pages, b->n);
+		ret = vfs_iocb_iter_read(lower, &b->iocb, &it);
+		if (ret == -EIOCBQUEUED) {
+			b->in_flight = true;
+			return;
+		}
+		if (ret != -EINVAL) {
+			b->ret = ret;
+			return;
+		}
+	}
+	pages_iter(&it, ITER_DEST, b->bv, b->pages, b->n);
+	b->ret = vfs_iter_read(lower, &it, &pos, 0);
+}
+
+/* Wait for batch @b, decrypt it and unlock its pages. */
+static void rd_batch_finish(struct inode *inode, struct ecryptfs_rd_batch *b)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct page **pages = b->pages;
+	unsigned int i, n = b->n;
+	long got;
+	int rc;
+
+	if (b->in_flight)
+		wait_for_completion(&b->done);
+	got = b->ret;
+	rc = got < 0 ? (int)got : 0;
+	/* A short lower read is no error: the rest decrypts from zeros. */
+	for (i = 0; !rc && i < n; i++) {
+		if (got < (long)((i + 1) << PAGE_SHIFT)) {
+			size_t have = got > (long)(i << PAGE_SHIFT) ?
+				      got - (i << PAGE_SHIFT) : 0;
+
+			zero_user_segment(pages[i], have, PAGE_SIZE);
+		}
+	}
+	if (!rc)
+		rc = ecryptfs_crypt_pages(cs, pages, pages, n, pages[0]->index,
+					  false);
+	if (rc)
+		ecryptfs_err_rl(inode, "error reading pages %lu-%lu; rc = [%d]\n",
+				pages[0]->index, pages[0]->index + n - 1, rc);
+	for (i = 0; i < n; i++) {
+		if (rc)
+			ClearPageUptodate(pages[i]);
+		else
+			SetPageUptodate(pages[i]);
+		unlock_page(pages[i]);
+	}
+	b->n = 0;
+}
+
+/*
+ * Encrypt the batch (spread over the CPUs), unlock its plaintext pages and
+ * write the ciphertext with one lower write.
+ */
 static int wb_flush(struct ecryptfs_wb_ctx *c)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(c->inode);
 	struct file *lower = lower_file_of(c->inode);
 	struct bio_vec bv[ECRYPTFS_BATCH_PAGES];
-	size_t len = (size_t)c->n << PAGE_SHIFT;
 	struct iov_iter it;
+	unsigned int nr = c->n, i;
+	size_t len = (size_t)nr << PAGE_SHIFT;
 	loff_t pos;
 	ssize_t n;
+	int rc;
 
-	if (!c->n)
+	if (!nr)
 		return 0;
-	pos = ecryptfs_lower_header_size(cs) + ((loff_t)c->first << PAGE_SHIFT);
 	c->n = 0;
+	rc = ecryptfs_crypt_pages(cs, c->ct, c->pt, nr, c->first, true);
+	for (i = 0; i < nr; i++) {
+		unlock_page(c->pt[i]);
+		put_page(c->pt[i]);
+		c->pt[i] = NULL;
+	}
+	if (rc)
+		goto err;
+	pos = ecryptfs_lower_header_size(cs) + ((loff_t)c->first << PAGE_SHIFT);
+	rc = -EIO;
 	if (!lower)
-		return -EIO;
-	pages_iter(&it, ITER_SOURCE, bv, c->ct, len >> PAGE_SHIFT);
+		goto err;
+	pages_iter(&it, ITER_SOURCE, bv, c->ct, nr);
 	n = vfs_iter_write(lower, &it, &pos, 0);
-	if (n < 0)
-		return (int)n;
+	rc = n < 0 ? (int)n : 0;
+	if (!rc && n != len)
+		rc = -EIO;
+	if (rc)
+		goto err;
 	mark_inode_dirty_sync(c->inode);
-	return n == len ? 0 : -EIO;
+	return 0;
+err:
+	ecryptfs_err_rl(c->inode, "error writing pages %lu-%lu; rc = [%d]\n",
+			c->first, c->first + nr - 1, rc);
+	mapping_set_error(c->inode->i_mapping, rc);
+	return rc;
 }
 
 static int ecryptfs_wb_page(ECRYPTFS_WCP_T *p, struct writeback_control *wbc,
@@ -467,13 +614,9 @@ static int ecryptfs_wb_page(ECRYPTFS_WCP_T *p, struct writeback_control *wbc,
 	}
 	if (!c->n)
 		c->first = page->index;
-	rc = ecryptfs_crypt_extents(cs, c->ct[c->n], page, 0, PAGE_SIZE,
-				    page->index * (PAGE_SIZE / ECRYPTFS_DATA_EXTENT_SIZE),
-				    true);
-	if (rc)
-		goto err;
-	c->n++;
-	unlock_page(page);
+	/* Stays locked (and referenced) until wb_flush() has encrypted it. */
+	get_page(page);
+	c->pt[c->n++] = page;
 	return 0;
 err:
 	ecryptfs_err_rl(inode, "error writing page %lu; rc = [%d]\n",
@@ -509,62 +652,37 @@ static int ecryptfs_writepages(struct address_space *mapping,
 	return rc;
 }
 
-/* Read and decrypt a run of contiguous locked pages with one lower read. */
-static void ecryptfs_read_batch(struct inode *inode, struct page **pages,
-				unsigned int n)
+/* Finish batches [0, @nr) of @bs in order. */
+static void rd_batches_finish(struct inode *inode,
+			      struct ecryptfs_rd_batch *bs, unsigned int nr)
 {
-	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct file *lower = lower_file_of(inode);
-	struct bio_vec bv[ECRYPTFS_BATCH_PAGES];
-	struct iov_iter it;
-	loff_t pos;
-	ssize_t got = -EIO;
 	unsigned int i;
-	int rc;
 
-	pos = ecryptfs_lower_header_size(cs) + ((loff_t)pages[0]->index << PAGE_SHIFT);
-	if (lower) {
-		pages_iter(&it, ITER_DEST, bv, pages, n);
-		got = vfs_iter_read(lower, &it, &pos, 0);
-	}
-	for (i = 0; i < n; i++) {
-		rc = got < 0 ? (int)got : 0;
-		/* A short lower read is no error: the rest decrypts from zeros. */
-		if (!rc && got < (ssize_t)((i + 1) << PAGE_SHIFT)) {
-			size_t have = got > (ssize_t)(i << PAGE_SHIFT) ?
-				      got - (i << PAGE_SHIFT) : 0;
-
-			zero_user_segment(pages[i], have, PAGE_SIZE);
-		}
-		if (!rc)
-			rc = ecryptfs_crypt_extents(cs, pages[i], pages[i], 0,
-						    PAGE_SIZE,
-						    pages[i]->index *
-						    (PAGE_SIZE / ECRYPTFS_DATA_EXTENT_SIZE),
-						    false);
-		if (rc) {
-			ecryptfs_err_rl(inode, "error reading page %lu; rc = [%d]\n",
-					pages[i]->index, rc);
-			ClearPageUptodate(pages[i]);
-		} else {
-			SetPageUptodate(pages[i]);
-		}
-		unlock_page(pages[i]);
-	}
+	for (i = 0; i < nr; i++)
+		rd_batch_finish(inode, &bs[i]);
 }
 
 static void ecryptfs_readahead(struct readahead_control *rac)
 {
 	struct inode *inode = rac->mapping->host;
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct page *pages[ECRYPTFS_BATCH_PAGES];
+	unsigned int max = clamp_t(unsigned int,
+				   DIV_ROUND_UP(readahead_count(rac),
+						ECRYPTFS_BATCH_PAGES),
+				   1, ECRYPTFS_RD_BATCHES);
+	struct ecryptfs_rd_batch *bs, *b;
+	unsigned int nr = 0;
 	struct folio *folio;
-	unsigned int n = 0;
 
+	/* Without memory for the batches, each page is read on its own. */
+	bs = kmalloc_array(max, sizeof(*bs), GFP_NOFS | __GFP_NOWARN);
+	b = bs;
+	if (b)
+		b->n = 0;
 	while ((folio = readahead_folio(rac))) {
 		struct page *page = &folio->page;
 
-		if (!(cs->flags & ECRYPTFS_ENCRYPTED) ||
+		if (!bs || !(cs->flags & ECRYPTFS_ENCRYPTED) ||
 		    (cs->flags & ECRYPTFS_VIEW_AS_ENCRYPTED) ||
 		    folio_test_large(folio)) {
 			int rc = ecryptfs_fill_page(inode, page, folio->index);
@@ -576,15 +694,26 @@ static void ecryptfs_readahead(struct readahead_control *rac)
 			unlock_page(page);
 			continue;
 		}
-		if (n && (n == ECRYPTFS_BATCH_PAGES ||
-			  page->index != pages[0]->index + n)) {
-			ecryptfs_read_batch(inode, pages, n);
-			n = 0;
+		if (b->n && (b->n == ECRYPTFS_BATCH_PAGES ||
+			     page->index != b->pages[0]->index + b->n)) {
+			rd_batch_start(inode, b);
+			if (++nr == max) {
+				rd_batches_finish(inode, bs, nr);
+				nr = 0;
+			}
+			b = &bs[nr];
+			b->n = 0;
 		}
-		pages[n++] = page;
+		b->pages[b->n++] = page;
 	}
-	if (n)
-		ecryptfs_read_batch(inode, pages, n);
+	if (!bs)
+		return;
+	if (b->n) {
+		rd_batch_start(inode, b);
+		nr++;
+	}
+	rd_batches_finish(inode, bs, nr);
+	kfree(bs);
 }
 
 /**

@@ -33,8 +33,15 @@
 #include "ecryptfs_kernel.h"
 #include "statahead.h"
 
-/* Pages of each lower file read ahead: the header and the first data. */
-#define ECRYPTFS_STATAHEAD_PAGES 4
+/*
+ * Pages of each lower file read ahead.  A listing (statahead) reads only
+ * the first page, which holds the size field: a page-cache page costs its
+ * allocation (and zeroing) whether or not the file is read later.  A
+ * lookup by name reads the header and the first data page with one I/O,
+ * as a file looked up by name is usually opened next.
+ */
+#define ECRYPTFS_STATAHEAD_PAGES 1
+#define ECRYPTFS_PROBE_PAGES 4
 
 /**
  * ecryptfs_lower_cache_usable() - may the lower page cache be read
@@ -56,8 +63,8 @@ bool ecryptfs_lower_cache_usable(struct super_block *lower_sb)
 	}
 }
 
-/* Start reading the first pages of a lower file, without waiting. */
-static void readahead_header(struct inode *lower_inode)
+/* Start reading the first @max pages of a lower file, without waiting. */
+static void readahead_header(struct inode *lower_inode, unsigned long max)
 {
 	struct address_space *mapping = lower_inode->i_mapping;
 	struct file_ra_state ra = { };
@@ -72,8 +79,7 @@ static void readahead_header(struct inode *lower_inode)
 		put_page(page);
 		return;
 	}
-	nr = min_t(loff_t, DIV_ROUND_UP(size, PAGE_SIZE),
-		   ECRYPTFS_STATAHEAD_PAGES);
+	nr = min_t(loff_t, DIV_ROUND_UP(size, PAGE_SIZE), max);
 	{
 		DEFINE_READAHEAD(ractl, NULL, &ra, mapping, 0);
 
@@ -114,7 +120,7 @@ int ecryptfs_probe_size_cached(struct inode *inode)
 	 * Not read ahead yet: read the header and the first data pages with
 	 * one I/O (as a read through the file would), then wait for page 0.
 	 */
-	readahead_header(lower_inode);
+	readahead_header(lower_inode, ECRYPTFS_PROBE_PAGES);
 	folio = read_mapping_folio(lower_inode->i_mapping, 0, NULL);
 	if (IS_ERR(folio))
 		return -EAGAIN;
@@ -196,7 +202,7 @@ void ecryptfs_statahead_run(struct ecryptfs_statahead *sa,
 		if (IS_ERR(d))
 			continue;
 		if (d_really_is_positive(d) && d_is_reg(d))
-			readahead_header(d_inode(d));
+			readahead_header(d_inode(d), ECRYPTFS_STATAHEAD_PAGES);
 		dput(d);
 	}
 	blk_finish_plug(&plug);

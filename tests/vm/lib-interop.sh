@@ -15,7 +15,7 @@
 read -r A B <<<"$(ecryptfs_pair)"
 CIPHERS=${ECRYPTFS_CIPHERS:-$CIPHERS}
 base=/tmp/interop
-lower_fs $base
+lower_fs $base ext4
 
 load_module "$A"
 sig=$(add_passphrase_key "interop pass")

@@ -14,7 +14,7 @@ read -r A B <<<"$(ecryptfs_pair)"
 fsx=$ECRYPTFS_BUILD/bin/fsx-ecryptfs
 [ -x "$fsx" ] || fail "$fsx missing: build the userland first"
 base=/tmp/fsx
-lower_fs $base
+lower_fs $base ext4
 load_module "$A"
 sig=$(add_passphrase_key "fsx pass")
 opts="ecryptfs_sig=$sig,ecryptfs_cipher=aes,ecryptfs_key_bytes=16"
