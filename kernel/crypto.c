@@ -480,6 +480,30 @@ int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
 	return rc;
 }
 
+/* The online CPU after @cpu, wrapping around. */
+static int next_cpu(int cpu)
+{
+	cpu = cpumask_next(cpu, cpu_online_mask);
+	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
+}
+
+/**
+ * ecryptfs_queue_work_elsewhere() - queue @work on the module's per-CPU
+ * workqueue, on another online CPU than the caller's when there is one
+ * @work: the work item
+ *
+ * Return: false when @work was already pending.
+ */
+bool ecryptfs_queue_work_elsewhere(struct work_struct *work)
+{
+	int cpu = next_cpu(get_cpu());
+	bool queued;
+
+	queued = queue_work_on(cpu, ecryptfs_crypt_wq, work);
+	put_cpu();
+	return queued;
+}
+
 /* En/decrypt the whole pages of @ch with a request of its own. */
 static int crypt_chunk(struct ecryptfs_crypt_chunk *ch)
 {
@@ -558,9 +582,7 @@ int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
 	}
 	cpu = get_cpu();
 	for (i = 1; i < nr; i++) {
-		cpu = cpumask_next(cpu, cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first(cpu_online_mask);
+		cpu = next_cpu(cpu);
 		INIT_WORK_ONSTACK(&chunks[i].work, crypt_chunk_work);
 		init_completion(&chunks[i].done);
 		queue_work_on(cpu, ecryptfs_crypt_wq, &chunks[i].work);

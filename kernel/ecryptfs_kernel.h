@@ -13,6 +13,8 @@
 #include <linux/key.h>
 #include <linux/rcupdate.h>
 #include <linux/ratelimit.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <crypto/skcipher.h>
 
 #include "ecryptfs/format.h"
@@ -143,6 +145,13 @@ struct ecryptfs_inode_info {
 	unsigned long state;
 	struct mutex size_mutex;	/* serialises size-field writes */
 	struct ecryptfs_crypt_stat crypt_stat;
+	/* Write-behind (file.c), under the inode lock: */
+	loff_t wb_run_start;	/* start of the current sequential run */
+	loff_t wb_run_end;	/* end of the last write */
+	/* Range handed to wb_work, under wb_lock: */
+	spinlock_t wb_lock;
+	loff_t wb_start, wb_end;
+	struct work_struct wb_work;
 };
 
 struct ecryptfs_dentry_info {
@@ -264,6 +273,8 @@ int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
 			   struct page *src, unsigned int offset,
 			   unsigned int len, pgoff_t first_extent,
 			   bool encrypt);
+bool ecryptfs_queue_work_elsewhere(struct work_struct *work);
+void ecryptfs_write_behind_work(struct work_struct *work);
 int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
 			 struct page **src, unsigned int n, pgoff_t first,
 			 bool encrypt);

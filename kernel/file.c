@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/uio.h>
 #include <linux/fsnotify.h>
+#include <linux/writeback.h>
 
 #include "ecryptfs_kernel.h"
 #include "statahead.h"
@@ -280,6 +281,83 @@ static ssize_t ecryptfs_read_update_atime(struct kiocb *iocb,
 	return rc;
 }
 
+/*
+ * Write-behind.  A file written sequentially is handed to writeback every
+ * ECRYPTFS_WRITE_BEHIND bytes, on another CPU than the writer's, instead
+ * of all at once at close, fsync or when the system's dirty limits are
+ * reached: the encryption of what was written overlaps the writing of
+ * what follows.  Semantics are unchanged (the lower file may lag behind
+ * the page cache until close/fsync, as before; it just lags less).
+ */
+#define ECRYPTFS_WRITE_BEHIND SZ_1M
+
+/**
+ * ecryptfs_write_behind_work() - write back the range handed over by
+ * ecryptfs_write_iter()
+ * @work: the inode's wb_work
+ */
+void ecryptfs_write_behind_work(struct work_struct *work)
+{
+	struct ecryptfs_inode_info *ii =
+		container_of(work, struct ecryptfs_inode_info, wb_work);
+	struct writeback_control wbc = {
+		.sync_mode = WB_SYNC_NONE,
+		.nr_to_write = LONG_MAX,
+	};
+
+	spin_lock(&ii->wb_lock);
+	wbc.range_start = ii->wb_start;
+	wbc.range_end = ii->wb_end - 1;
+	ii->wb_start = ii->wb_end = 0;
+	spin_unlock(&ii->wb_lock);
+	if (wbc.range_end >= wbc.range_start)
+		filemap_fdatawrite_wbc(ii->vfs_inode.i_mapping, &wbc);
+}
+
+/* Note a write of [@start, @end); called with the inode lock held. */
+static void ecryptfs_note_write(struct inode *inode, loff_t start, loff_t end)
+{
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+
+	if (start != ii->wb_run_end)
+		ii->wb_run_start = start;
+	ii->wb_run_end = end;
+	if (end - ii->wb_run_start < ECRYPTFS_WRITE_BEHIND ||
+	    !(ecryptfs_crypt_stat(inode)->flags & ECRYPTFS_ENCRYPTED))
+		return;
+	spin_lock(&ii->wb_lock);
+	if (ii->wb_end > ii->wb_start) {
+		/* Not taken yet: widen it. */
+		ii->wb_start = min(ii->wb_start, ii->wb_run_start);
+		ii->wb_end = max(ii->wb_end, end);
+	} else {
+		ii->wb_start = ii->wb_run_start;
+		ii->wb_end = end;
+	}
+	spin_unlock(&ii->wb_lock);
+	ii->wb_run_start = end;
+	ecryptfs_queue_work_elsewhere(&ii->wb_work);
+}
+
+static ssize_t ecryptfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+	loff_t start;
+	ssize_t rc;
+
+	inode_lock(inode);
+	rc = generic_write_checks(iocb, from);
+	start = iocb->ki_pos;
+	if (rc > 0)
+		rc = __generic_file_write_iter(iocb, from);
+	if (rc > 0)
+		ecryptfs_note_write(inode, start, iocb->ki_pos);
+	inode_unlock(inode);
+	if (rc > 0)
+		rc = generic_write_sync(iocb, rc);
+	return rc;
+}
+
 static ssize_t ecryptfs_splice_read(struct file *in, loff_t *ppos,
 				    struct pipe_inode_info *pipe, size_t len,
 				    unsigned int flags)
@@ -408,7 +486,7 @@ static long ecryptfs_compat_ioctl(struct file *file, unsigned int cmd,
 const struct file_operations ecryptfs_main_fops = {
 	.llseek = generic_file_llseek,
 	.read_iter = ecryptfs_read_update_atime,
-	.write_iter = generic_file_write_iter,
+	.write_iter = ecryptfs_write_iter,
 	.unlocked_ioctl = ecryptfs_unlocked_ioctl,
 #ifdef CONFIG_COMPAT
 	.compat_ioctl = ecryptfs_compat_ioctl,

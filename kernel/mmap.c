@@ -546,36 +546,51 @@ static int wb_flush(struct ecryptfs_wb_ctx *c)
 	size_t len = (size_t)nr << PAGE_SHIFT;
 	loff_t pos;
 	ssize_t n;
+	bool wb;
 	int rc;
 
 	if (!nr)
 		return 0;
 	c->n = 0;
 	rc = ecryptfs_crypt_pages(cs, c->ct, c->pt, nr, c->first, true);
+	wb = !rc;
+	/*
+	 * Under writeback until the lower write is done: whoever waits for
+	 * this file's writeback (fsync, the last close before it puts the
+	 * lower file, truncate) waits for that write too.
+	 */
 	for (i = 0; i < nr; i++) {
+		if (wb)
+			folio_start_writeback(page_folio(c->pt[i]));
 		unlock_page(c->pt[i]);
-		put_page(c->pt[i]);
-		c->pt[i] = NULL;
 	}
 	if (rc)
-		goto err;
+		goto out;
 	pos = ecryptfs_lower_header_size(cs) + ((loff_t)c->first << PAGE_SHIFT);
 	rc = -EIO;
 	if (!lower)
-		goto err;
+		goto out;
 	pages_iter(&it, ITER_SOURCE, bv, c->ct, nr);
 	n = vfs_iter_write(lower, &it, &pos, 0);
 	rc = n < 0 ? (int)n : 0;
 	if (!rc && n != len)
 		rc = -EIO;
-	if (rc)
-		goto err;
-	mark_inode_dirty_sync(c->inode);
-	return 0;
-err:
-	ecryptfs_err_rl(c->inode, "error writing pages %lu-%lu; rc = [%d]\n",
-			c->first, c->first + nr - 1, rc);
-	mapping_set_error(c->inode->i_mapping, rc);
+	if (!rc)
+		mark_inode_dirty_sync(c->inode);
+out:
+	if (rc) {
+		ecryptfs_err_rl(c->inode, "error writing pages %lu-%lu; rc = [%d]\n",
+				c->first, c->first + nr - 1, rc);
+		mapping_set_error(c->inode->i_mapping, rc);
+	}
+	for (i = 0; i < nr; i++) {
+		struct folio *folio = page_folio(c->pt[i]);
+
+		if (wb)
+			folio_end_writeback(folio);
+		folio_put(folio);
+		c->pt[i] = NULL;
+	}
 	return rc;
 }
 

@@ -26,6 +26,10 @@ static struct inode *ecryptfs_alloc_inode(struct super_block *sb)
 	atomic_set(&ii->lower_file_count, 0);
 	ii->lower_file = NULL;
 	ii->lower_inode = NULL;
+	ii->wb_run_start = ii->wb_run_end = 0;
+	ii->wb_start = ii->wb_end = 0;
+	spin_lock_init(&ii->wb_lock);
+	INIT_WORK(&ii->wb_work, ecryptfs_write_behind_work);
 	return &ii->vfs_inode;
 }
 
@@ -39,6 +43,7 @@ static void ecryptfs_evict_inode(struct inode *inode)
 {
 	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
 
+	cancel_work_sync(&ii->wb_work);
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 	if (ii->lower_file) {
