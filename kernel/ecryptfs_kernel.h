@@ -145,12 +145,11 @@ struct ecryptfs_inode_info {
 	unsigned long state;
 	struct mutex size_mutex;	/* serialises size-field writes */
 	struct ecryptfs_crypt_stat crypt_stat;
-	/* Write-behind (file.c), under the inode lock: */
+	/* Write-behind (file.c), all under wb_lock: */
+	spinlock_t wb_lock;
 	loff_t wb_run_start;	/* start of the current sequential run */
 	loff_t wb_run_end;	/* end of the last write */
-	/* Range handed to wb_work, under wb_lock: */
-	spinlock_t wb_lock;
-	loff_t wb_start, wb_end;
+	loff_t wb_start, wb_end;	/* range handed to wb_work */
 	struct work_struct wb_work;
 };
 

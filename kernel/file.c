@@ -314,47 +314,42 @@ void ecryptfs_write_behind_work(struct work_struct *work)
 		filemap_fdatawrite_wbc(ii->vfs_inode.i_mapping, &wbc);
 }
 
-/* Note a write of [@start, @end); called with the inode lock held. */
+/* Note a write of [@start, @end) to an encrypted file. */
 static void ecryptfs_note_write(struct inode *inode, loff_t start, loff_t end)
 {
 	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+	bool kick = false;
 
+	spin_lock(&ii->wb_lock);
 	if (start != ii->wb_run_end)
 		ii->wb_run_start = start;
 	ii->wb_run_end = end;
-	if (end - ii->wb_run_start < ECRYPTFS_WRITE_BEHIND ||
-	    !(ecryptfs_crypt_stat(inode)->flags & ECRYPTFS_ENCRYPTED))
-		return;
-	spin_lock(&ii->wb_lock);
-	if (ii->wb_end > ii->wb_start) {
-		/* Not taken yet: widen it. */
-		ii->wb_start = min(ii->wb_start, ii->wb_run_start);
-		ii->wb_end = max(ii->wb_end, end);
-	} else {
-		ii->wb_start = ii->wb_run_start;
-		ii->wb_end = end;
+	if (end - ii->wb_run_start >= ECRYPTFS_WRITE_BEHIND) {
+		if (ii->wb_end > ii->wb_start) {
+			/* Not taken yet: widen it. */
+			ii->wb_start = min(ii->wb_start, ii->wb_run_start);
+			ii->wb_end = max(ii->wb_end, end);
+		} else {
+			ii->wb_start = ii->wb_run_start;
+			ii->wb_end = end;
+		}
+		ii->wb_run_start = end;
+		kick = true;
 	}
 	spin_unlock(&ii->wb_lock);
-	ii->wb_run_start = end;
-	ecryptfs_queue_work_elsewhere(&ii->wb_work);
+	if (kick)
+		ecryptfs_queue_work_elsewhere(&ii->wb_work);
 }
 
 static ssize_t ecryptfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
-	loff_t start;
 	ssize_t rc;
 
-	inode_lock(inode);
-	rc = generic_write_checks(iocb, from);
-	start = iocb->ki_pos;
-	if (rc > 0)
-		rc = __generic_file_write_iter(iocb, from);
-	if (rc > 0)
-		ecryptfs_note_write(inode, start, iocb->ki_pos);
-	inode_unlock(inode);
-	if (rc > 0)
-		rc = generic_write_sync(iocb, rc);
+	rc = generic_file_write_iter(iocb, from);
+	/* ki_pos is past what was written (also for O_APPEND). */
+	if (rc > 0 && (ecryptfs_crypt_stat(inode)->flags & ECRYPTFS_ENCRYPTED))
+		ecryptfs_note_write(inode, iocb->ki_pos - rc, iocb->ki_pos);
 	return rc;
 }
 
