@@ -50,6 +50,13 @@ static inline int ecryptfs_lower_getattr(const struct path *path,
 #define ecryptfs_splice_read_pagecache generic_file_splice_read
 #endif
 
+/* 6.12: the unaligned access helpers moved out of asm/. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /* 6.12: write_begin/write_end take folios instead of pages. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #define ECRYPTFS_WB_PAGE_T struct folio

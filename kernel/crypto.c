@@ -488,6 +488,28 @@ static int next_cpu(int cpu)
 }
 
 /**
+ * ecryptfs_queue_work_nth() - queue @work on the module's per-CPU
+ * workqueue, on the @n-th online CPU after the caller's
+ * @work: the work item
+ * @n: 1 for the next CPU; counting wraps around, so with @n a multiple
+ *     of the number of online CPUs the caller's own CPU is taken
+ *
+ * Return: false when @work was already pending.
+ */
+bool ecryptfs_queue_work_nth(struct work_struct *work, unsigned int n)
+{
+	int cpu = get_cpu();
+	bool queued;
+
+	n %= num_online_cpus();
+	while (n--)
+		cpu = next_cpu(cpu);
+	queued = queue_work_on(cpu, ecryptfs_crypt_wq, work);
+	put_cpu();
+	return queued;
+}
+
+/**
  * ecryptfs_queue_work_elsewhere() - queue @work on the module's per-CPU
  * workqueue, on another online CPU than the caller's when there is one
  * @work: the work item
@@ -496,12 +518,7 @@ static int next_cpu(int cpu)
  */
 bool ecryptfs_queue_work_elsewhere(struct work_struct *work)
 {
-	int cpu = next_cpu(get_cpu());
-	bool queued;
-
-	queued = queue_work_on(cpu, ecryptfs_crypt_wq, work);
-	put_cpu();
-	return queued;
+	return ecryptfs_queue_work_nth(work, 1);
 }
 
 /* En/decrypt the whole pages of @ch with a request of its own. */

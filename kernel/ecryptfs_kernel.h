@@ -15,6 +15,8 @@
 #include <linux/ratelimit.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <linux/wait.h>
+#include <linux/atomic.h>
 #include <crypto/skcipher.h>
 
 #include "ecryptfs/format.h"
@@ -99,9 +101,18 @@ struct ecryptfs_mount_crypt_stat {
 	char fnek_sig[ECRYPTFS_SIG_HEX_BYTES + 1];
 };
 
+/**
+ * struct ecryptfs_sb_info - per-mount state
+ * @lower_sb: the lower superblock
+ * @mcs: mount-wide crypto options and keys
+ * @statahead_busy: statahead work items not finished yet
+ * @statahead_wq: where unmount waits for @statahead_busy to reach 0
+ */
 struct ecryptfs_sb_info {
 	struct super_block *lower_sb;
 	struct ecryptfs_mount_crypt_stat mcs;
+	atomic_t statahead_busy;
+	wait_queue_head_t statahead_wq;
 };
 
 struct ecryptfs_key_sig {
@@ -151,6 +162,7 @@ struct ecryptfs_inode_info {
 	loff_t wb_run_end;	/* end of the last write */
 	loff_t wb_start, wb_end;	/* range handed to wb_work */
 	struct work_struct wb_work;
+	atomic_t sa_busy;	/* statahead listings of this directory */
 };
 
 struct ecryptfs_dentry_info {
@@ -272,6 +284,7 @@ int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
 			   struct page *src, unsigned int offset,
 			   unsigned int len, pgoff_t first_extent,
 			   bool encrypt);
+bool ecryptfs_queue_work_nth(struct work_struct *work, unsigned int n);
 bool ecryptfs_queue_work_elsewhere(struct work_struct *work);
 void ecryptfs_write_behind_work(struct work_struct *work);
 int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,

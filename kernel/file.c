@@ -242,7 +242,7 @@ static bool ecryptfs_filldir(struct dir_context *ctx, const char *name,
 	}
 	if (res) {
 		buf->entries_written++;
-		ecryptfs_statahead_note(&buf->sa, name, namelen, d_type);
+		ecryptfs_statahead_note(&buf->sa, name, namelen, ino, d_type);
 	}
 	return res;
 }
@@ -257,11 +257,10 @@ static int ecryptfs_readdir(struct file *file, struct dir_context *ctx)
 	};
 	int rc;
 
-	ecryptfs_statahead_init(&buf.sa, file_inode(file));
+	ecryptfs_statahead_init(&buf.sa, file);
 	rc = iterate_dir(lower, &buf.ctx);
 	ctx->pos = buf.ctx.pos;
-	/* The lower directory is unlocked again: look its files up. */
-	ecryptfs_statahead_run(&buf.sa, lower->f_path.dentry);
+	ecryptfs_statahead_end(&buf.sa);
 	if (rc >= 0 && buf.err)
 		rc = buf.err;
 	if (rc >= 0 && (buf.entries_written || !buf.filldir_called))

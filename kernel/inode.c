@@ -155,6 +155,8 @@ static struct dentry *ecryptfs_lookup(struct inode *dir, struct dentry *dentry,
 			return ERR_PTR(rc);
 		name = enc;
 	}
+	/* After the statahead of a listing of @dir, if one runs. */
+	ecryptfs_statahead_wait_dir(dir);
 	lower_dentry = lookup_one_len_unlocked(name, lower_dir, len);
 	kfree(enc);
 	if (IS_ERR(lower_dentry))

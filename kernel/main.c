@@ -17,6 +17,7 @@
 #include <linux/backing-dev.h>
 
 #include "ecryptfs_kernel.h"
+#include "statahead.h"
 #include "messaging.h"
 
 /* Spec §7.1: registered with permission 0 (load time only). */
@@ -209,6 +210,8 @@ static struct ecryptfs_sb_info *ecryptfs_alloc_sbi(void)
 		return NULL;
 	INIT_LIST_HEAD(&sbi->mcs.auth_toks);
 	mutex_init(&sbi->mcs.auth_toks_mutex);
+	atomic_set(&sbi->statahead_busy, 0);
+	init_waitqueue_head(&sbi->statahead_wq);
 	return sbi;
 }
 
@@ -338,6 +341,9 @@ static void ecryptfs_kill_block_super(struct super_block *sb)
 {
 	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
 
+	/* s_fs_info is NULL when the mount failed before it was set. */
+	if (sbi)
+		ecryptfs_statahead_wait(sb);
 	kill_anon_super(sb);
 	ecryptfs_free_sbi(sbi);
 }

@@ -9,9 +9,9 @@
  * the on-disk format:
  *
  * - when a directory is listed, the names of its regular files are noted;
- *   after the lower listing the lower dentries are looked up and the first
- *   pages of those lower files are read ahead, all at once and without
- *   waiting (statahead);
+ *   work items on all CPUs look the lower dentries up and read the first
+ *   page of each of those lower files ahead without waiting for it
+ *   (statahead), while the lister goes on to stat them;
  * - lookup reads the size field straight from the lower file's page cache
  *   (waiting for a read already in flight, or reading the page itself)
  *   instead of opening the lower file and reading through it.
@@ -29,6 +29,10 @@
 #include <linux/namei.h>
 #include <linux/magic.h>
 #include <linux/blkdev.h>
+#include <linux/cred.h>
+#include <linux/sched.h>
+#include <linux/sort.h>
+#include <linux/wait_bit.h>
 
 #include "ecryptfs_kernel.h"
 #include "statahead.h"
@@ -140,21 +144,204 @@ int ecryptfs_probe_size_cached(struct inode *inode)
 	return 0;
 }
 
+/*
+ * Statahead of a listing.  Readdir notes each regular file's lower name
+ * and inode number into a buffer; a full buffer, and the last one at the
+ * end of the readdir call, is a listing.  Its names are sorted by inode
+ * number and cut into up to STATAHEAD_PARTS runs, one per online CPU (the
+ * next CPU first), each looked up in that order on the CPU's ecryptfs
+ * workqueue, with the first page of each file read ahead under one plug.
+ * Inode order makes the lower file system's inode-table reads sequential.
+ *
+ * Lookups in the directory wait until its statahead is done (see
+ * ecryptfs_statahead_wait_dir()) instead of doing the same lookups and
+ * reads themselves, one file at a time.  At most STATAHEAD_MAX_BUSY
+ * listings of a mount are under way at a time; beyond that, listings get
+ * no statahead.
+ */
+#define STATAHEAD_PARTS 4
+#define STATAHEAD_MIN_PART 64	/* names; fewer are not worth another CPU */
+#define STATAHEAD_MAX_BUSY 64
+#define STATAHEAD_MIN_ALLOC 4096U	/* bytes of the first listing of a call */
+#define STATAHEAD_MAX_ALLOC 65536U
+
+struct ecryptfs_statahead_work;
+
 /**
- * ecryptfs_statahead_init() - prepare the name buffer of one listing
+ * struct ecryptfs_statahead_part - a run of a listing's names, looked up
+ * on one CPU
+ * @work: queued by ecryptfs_statahead_run()
+ * @l: the listing
+ * @first: index into @l->order of the first name
+ * @end: index past the last name
+ */
+struct ecryptfs_statahead_part {
+	struct work_struct work;
+	struct ecryptfs_statahead_work *l;
+	unsigned int first, end;
+};
+
+/**
+ * struct ecryptfs_statahead_work - the regular files of one readdir call
+ * @parts: the runs handed to CPUs
+ * @nr_parts: runs still running
+ * @lower_dir: the lower directory (referenced)
+ * @cred: the credentials of the caller of readdir (referenced)
+ * @dir: the upper directory (referenced); its sa_busy counts this listing
+ * @sbi: the upper mount; its statahead_busy counts this listing
+ * @order: offsets into @recs, sorted by inode number
+ * @count: names noted
+ * @len: bytes used in @recs
+ * @size: bytes in @recs
+ * @recs: each an inode number (8 bytes, unaligned), a length byte and the
+ *        name
+ */
+struct ecryptfs_statahead_work {
+	struct ecryptfs_statahead_part parts[STATAHEAD_PARTS];
+	atomic_t nr_parts;
+	struct path lower_dir;
+	const struct cred *cred;
+	struct inode *dir;
+	struct ecryptfs_sb_info *sbi;
+	u16 *order;
+	unsigned int count;
+	size_t len, size;
+	char recs[];
+};
+
+#define REC_HDR (sizeof(u64) + 1)
+
+static u64 rec_ino(const struct ecryptfs_statahead_work *w, u16 off)
+{
+	return get_unaligned((const u64 *)(w->recs + off));
+}
+
+/* Drop a listing from its mount's count; unmount waits for 0. */
+static void statahead_put(struct ecryptfs_sb_info *sbi)
+{
+	if (atomic_dec_and_test(&sbi->statahead_busy))
+		wake_up_all(&sbi->statahead_wq);
+}
+
+/* The end of a listing's statahead: lookups in the directory go on. */
+static void statahead_done(struct ecryptfs_statahead_work *w)
+{
+	struct ecryptfs_inode_info *dii = ecryptfs_inode_to_private(w->dir);
+	struct ecryptfs_sb_info *sbi = w->sbi;
+
+	if (atomic_dec_and_test(&dii->sa_busy))
+		wake_up_var(&dii->sa_busy);
+	iput(w->dir);
+	path_put(&w->lower_dir);
+	put_cred(w->cred);
+	kfree(w->order);
+	kfree(w);
+	statahead_put(sbi);
+}
+
+/*
+ * Look one run of names up in the lower directory and start reading the
+ * first pages of their lower files, with the credentials of the caller of
+ * readdir.  Errors are ignored: statahead only warms caches.
+ */
+static void statahead_work(struct work_struct *work)
+{
+	struct ecryptfs_statahead_part *part =
+		container_of(work, struct ecryptfs_statahead_part, work);
+	struct ecryptfs_statahead_work *w = part->l;
+	const struct cred *old = override_creds(w->cred);
+	struct blk_plug plug;
+	unsigned int i;
+
+	blk_start_plug(&plug);
+	for (i = part->first; i < part->end; i++) {
+		const char *rec = w->recs + w->order[i];
+		struct inode *inode;
+		struct dentry *d;
+
+		d = lookup_one_len_unlocked(rec + REC_HDR, w->lower_dir.dentry,
+					    (u8)rec[sizeof(u64)]);
+		if (IS_ERR(d))
+			continue;
+		inode = d_inode(d);
+		if (inode && d_is_reg(d))
+			readahead_header(inode, ECRYPTFS_STATAHEAD_PAGES);
+		dput(d);
+	}
+	blk_finish_plug(&plug);
+	revert_creds(old);
+	if (atomic_dec_and_test(&w->nr_parts))
+		statahead_done(w);
+}
+
+/**
+ * ecryptfs_statahead_init() - start the statahead state of a readdir call
  * @sa: the statahead state (on the caller's stack)
- * @dir: upper directory being listed
+ * @file: the upper directory being listed
  *
  * Statahead is off (every other call a no-op) when the lower file system
- * does not allow it or no memory is at hand.
+ * does not allow it.
  */
-void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct inode *dir)
+void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct file *file)
 {
-	sa->len = 0;
-	sa->buf = NULL;
-	if (!ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(dir->i_sb)))
+	struct inode *dir = file_inode(file);
+
+	sa->w = NULL;
+	sa->file = file;
+	sa->size = STATAHEAD_MIN_ALLOC;
+	sa->off = !ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(dir->i_sb));
+}
+
+static int cmp_ino(const void *a, const void *b, const void *priv)
+{
+	const struct ecryptfs_statahead_work *w = priv;
+	u64 x = rec_ino(w, *(const u16 *)a), y = rec_ino(w, *(const u16 *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort the names of @w by inode number and hand them to the CPUs. */
+static void statahead_start(struct ecryptfs_statahead_work *w,
+			    struct file *file)
+{
+	struct file *lower = ecryptfs_file_to_lower(file);
+	struct inode *dir = file_inode(file);
+	unsigned int i, nr, per;
+	size_t pos;
+
+	w->order = kmalloc_array(w->count, sizeof(*w->order),
+				 GFP_KERNEL | __GFP_NOWARN);
+	if (!w->order) {
+		statahead_put(w->sbi);
+		kfree(w);
 		return;
-	sa->buf = kmalloc(ECRYPTFS_STATAHEAD_BUF, GFP_KERNEL | __GFP_NOWARN);
+	}
+	for (i = 0, pos = 0; i < w->count; i++) {
+		w->order[i] = pos;
+		pos += REC_HDR + (u8)w->recs[pos + sizeof(u64)];
+	}
+	sort_r(w->order, w->count, sizeof(*w->order), cmp_ino, NULL, w);
+
+	nr = clamp_t(unsigned int, DIV_ROUND_UP(w->count, STATAHEAD_MIN_PART),
+		     1, min_t(unsigned int, num_online_cpus(),
+			      STATAHEAD_PARTS));
+	per = DIV_ROUND_UP(w->count, nr);
+	w->lower_dir = lower->f_path;
+	path_get(&w->lower_dir);
+	w->cred = get_current_cred();
+	ihold(dir);
+	w->dir = dir;
+	atomic_inc(&ecryptfs_inode_to_private(dir)->sa_busy);
+	atomic_set(&w->nr_parts, nr);
+	for (i = 0; i < nr; i++) {
+		struct ecryptfs_statahead_part *part = &w->parts[i];
+
+		part->l = w;
+		part->first = i * per;
+		part->end = min(w->count, (i + 1) * per);
+		INIT_WORK(&part->work, statahead_work);
+		ecryptfs_queue_work_nth(&part->work, i + 1);
+	}
 }
 
 /**
@@ -162,51 +349,94 @@ void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct inode *dir)
  * @sa: the statahead state
  * @name: the lower name
  * @len: its length
+ * @ino: its inode number, as readdir gives it
  * @d_type: its DT_* type; only regular files are remembered
  *
- * Names that do not fit into the buffer any more are not read ahead.
+ * When the buffer is full, its names are read ahead at once and a new
+ * buffer, twice as large, is started: a small directory costs a small
+ * buffer, a large one is read ahead while it is still being listed.
  */
 void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
-			     int len, unsigned int d_type)
+			     int len, u64 ino, unsigned int d_type)
 {
-	if (!sa->buf || d_type != DT_REG || len <= 0 || len > NAME_MAX ||
-	    sa->len + 1 + len > ECRYPTFS_STATAHEAD_BUF)
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(file_inode(sa->file)->i_sb);
+	struct ecryptfs_statahead_work *w = sa->w;
+
+	if (sa->off || d_type != DT_REG || len <= 0 || len > NAME_MAX)
 		return;
-	sa->buf[sa->len] = len;
-	memcpy(sa->buf + sa->len + 1, name, len);
-	sa->len += 1 + len;
+	if (w && w->len + REC_HDR + len > w->size) {
+		statahead_start(w, sa->file);
+		sa->w = w = NULL;
+	}
+	if (!w) {
+		if (atomic_inc_return(&sbi->statahead_busy) >
+		    STATAHEAD_MAX_BUSY)
+			goto off;
+		w = kmalloc(sa->size, GFP_KERNEL | __GFP_NOWARN);
+		if (!w)
+			goto off;
+		w->count = 0;
+		w->len = 0;
+		w->size = sa->size - offsetof(struct ecryptfs_statahead_work,
+					      recs);
+		w->sbi = sbi;
+		sa->w = w;
+		sa->size = min(2 * sa->size, STATAHEAD_MAX_ALLOC);
+	}
+	put_unaligned(ino, (u64 *)(w->recs + w->len));
+	w->recs[w->len + sizeof(u64)] = len;
+	memcpy(w->recs + w->len + REC_HDR, name, len);
+	w->len += REC_HDR + len;
+	w->count++;
+	return;
+off:
+	statahead_put(sbi);
+	sa->off = true;
 }
 
 /**
- * ecryptfs_statahead_run() - look up the noted names in the lower
- * directory and read the first pages of their lower files ahead
- * @sa: the statahead state; its buffer is freed
- * @lower_dir: the lower directory (not locked by the caller)
+ * ecryptfs_statahead_end() - the end of a readdir call
+ * @sa: the statahead state
  *
- * Errors are ignored: statahead only warms caches.
+ * The names noted and not read ahead yet are handed to the CPUs'
+ * ecryptfs workqueues, while the caller returns.
  */
-void ecryptfs_statahead_run(struct ecryptfs_statahead *sa,
-			    struct dentry *lower_dir)
+void ecryptfs_statahead_end(struct ecryptfs_statahead *sa)
 {
-	struct blk_plug plug;
-	size_t pos = 0;
+	if (sa->w)
+		statahead_start(sa->w, sa->file);
+	sa->w = NULL;
+}
 
-	/* One plug: reads of neighbouring small files can merge. */
-	blk_start_plug(&plug);
-	while (pos < sa->len && !fatal_signal_pending(current)) {
-		unsigned int len = (u8)sa->buf[pos];
-		struct dentry *d;
+/**
+ * ecryptfs_statahead_wait_dir() - wait until the statahead of a directory
+ * is done
+ * @dir: upper directory in which a name is looked up
+ *
+ * A lookup that came first would read its file's header with a request of
+ * its own; waiting lets it find the header read already, with the
+ * neighbours' headers, in a larger request.  The wait is bounded (one
+ * second).
+ */
+void ecryptfs_statahead_wait_dir(struct inode *dir)
+{
+	struct ecryptfs_inode_info *dii = ecryptfs_inode_to_private(dir);
 
-		d = lookup_one_len_unlocked(sa->buf + pos + 1, lower_dir, len);
-		pos += 1 + len;
-		if (IS_ERR(d))
-			continue;
-		if (d_really_is_positive(d) && d_is_reg(d))
-			readahead_header(d_inode(d), ECRYPTFS_STATAHEAD_PAGES);
-		dput(d);
-	}
-	blk_finish_plug(&plug);
-	kfree(sa->buf);
-	sa->buf = NULL;
-	sa->len = 0;
+	if (!atomic_read(&dii->sa_busy))
+		return;
+	wait_var_event_timeout(&dii->sa_busy, !atomic_read(&dii->sa_busy), HZ);
+}
+
+/**
+ * ecryptfs_statahead_wait() - wait until no statahead of a mount runs
+ * @sb: the upper superblock, being unmounted
+ *
+ * A statahead listing holds references to the lower directory and the
+ * upper one; unmount waits for it.
+ */
+void ecryptfs_statahead_wait(struct super_block *sb)
+{
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
+
+	wait_event(sbi->statahead_wq, !atomic_read(&sbi->statahead_busy));
 }

@@ -8,26 +8,29 @@
 
 #include <linux/fs.h>
 
-/* Bytes of lower names noted per readdir call (length byte + name each). */
-#define ECRYPTFS_STATAHEAD_BUF 16384
+struct ecryptfs_statahead_work;
 
 /**
- * struct ecryptfs_statahead - the regular files of one readdir call
- * @buf: noted names, each as a length byte followed by the name; NULL
- *       when statahead is off
- * @len: bytes used in @buf
+ * struct ecryptfs_statahead - statahead state of one readdir call
+ * @w: the names gathered so far
+ * @file: the upper directory being listed
+ * @size: bytes to allocate for the next listing
+ * @off: no statahead for this call
  */
 struct ecryptfs_statahead {
-	char *buf;
-	size_t len;
+	struct ecryptfs_statahead_work *w;
+	struct file *file;
+	unsigned int size;
+	bool off;
 };
 
 bool ecryptfs_lower_cache_usable(struct super_block *lower_sb);
 int ecryptfs_probe_size_cached(struct inode *inode);
-void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct inode *dir);
+void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct file *file);
 void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
-			     int len, unsigned int d_type);
-void ecryptfs_statahead_run(struct ecryptfs_statahead *sa,
-			    struct dentry *lower_dir);
+			     int len, u64 ino, unsigned int d_type);
+void ecryptfs_statahead_end(struct ecryptfs_statahead *sa);
+void ecryptfs_statahead_wait_dir(struct inode *dir);
+void ecryptfs_statahead_wait(struct super_block *sb);
 
 #endif /* ECRYPTFS_STATAHEAD_H */

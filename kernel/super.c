@@ -30,6 +30,7 @@ static struct inode *ecryptfs_alloc_inode(struct super_block *sb)
 	ii->wb_start = ii->wb_end = 0;
 	spin_lock_init(&ii->wb_lock);
 	INIT_WORK(&ii->wb_work, ecryptfs_write_behind_work);
+	atomic_set(&ii->sa_busy, 0);
 	return &ii->vfs_inode;
 }
 

@@ -109,5 +109,45 @@ for how in listing name; do
 	check_sizes $how
 done
 umount $U
+
+log "a directory of 3000 files: several listings, looked up on every CPU"
+rm -rf "${L:?}"/*
+remount ours
+mkdir $U/many || fail "mkdir many"
+# File fI is I % 97 * 61 bytes long (0 to 5856: one or two data extents).
+python3 - "$U/many" <<'PY' || fail "creating 3000 files"
+import os, sys
+for i in range(3000):
+    with open(os.path.join(sys.argv[1], "f%d" % i), "wb") as f:
+        f.write(b"x" * (i % 97 * 61))
+PY
+remount ours
+ls -l $U/many > /tmp/many.ls || fail "ls -l $U/many"
+bad=$(awk '$NF ~ /^f[0-9]+$/ { n++; i = substr($NF, 2) + 0;
+	if ($5 != i % 97 * 61) { print $NF " " $5; exit } }
+	END { if (n != 3000) print "only " n " files listed" }' /tmp/many.ls)
+[ -z "$bad" ] || fail "listing of 3000 files: $bad"
+
+log "creating files while a listing's statahead runs"
+remount ours
+ls -l $U/many > /dev/null &
+lister=$!
+for i in 1 2 3 4 5 6 7 8; do echo new > $U/many/new$i || fail "create new$i"; done
+wait $lister || fail "ls -l during creates"
+expect "files after the creates" 3008 "$(ls $U/many | wc -l)"
+
+log "the lower file system is not busy once the upper one is unmounted"
+remount ours
+# One process, so that both unmounts follow the listing at once.
+python3 - "$U" "$L" <<'PY' || fail "lower file system busy right after a listing and unmount"
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+upper, lower = sys.argv[1], sys.argv[2]
+n = len(os.listdir(os.path.join(upper, "many")))
+for m in (upper, lower):
+    if libc.umount2(m.encode(), 0):
+        sys.exit("umount %s: %s (after listing %d names)"
+                 % (m, os.strerror(ctypes.get_errno()), n))
+PY
 check_dmesg
 echo "PASS: kcore-statahead on $(uname -r)"
