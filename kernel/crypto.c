@@ -169,6 +169,52 @@ out:
 	return rc;
 }
 
+/*
+ * Ciphertext pages.  Writeback encrypts into a page of its own before the
+ * lower write copies it into the lower page cache; a few such pages are
+ * kept for reuse instead of being freed.  A fresh page is cleared by the
+ * page allocator on kernels booted with init_on_alloc (the distributions'
+ * default), and each small file written costs one.  Kept pages hold only
+ * ciphertext, and every user overwrites all of a page before reading it.
+ */
+#define ECRYPTFS_CT_POOL 64
+static DEFINE_SPINLOCK(ct_pool_lock);
+static struct page *ct_pool[ECRYPTFS_CT_POOL];
+static unsigned int ct_pool_n;
+
+/**
+ * ecryptfs_alloc_ct_page() - a page for ciphertext, contents undefined
+ * @gfp: allocation flags, for when no kept page is at hand
+ *
+ * Return: the page or NULL.
+ */
+struct page *ecryptfs_alloc_ct_page(gfp_t gfp)
+{
+	struct page *page = NULL;
+
+	spin_lock(&ct_pool_lock);
+	if (ct_pool_n)
+		page = ct_pool[--ct_pool_n];
+	spin_unlock(&ct_pool_lock);
+	return page ?: alloc_page(gfp);
+}
+
+/**
+ * ecryptfs_free_ct_page() - give back a page of ecryptfs_alloc_ct_page()
+ * @page: the page
+ */
+void ecryptfs_free_ct_page(struct page *page)
+{
+	spin_lock(&ct_pool_lock);
+	if (ct_pool_n < ECRYPTFS_CT_POOL) {
+		ct_pool[ct_pool_n++] = page;
+		page = NULL;
+	}
+	spin_unlock(&ct_pool_lock);
+	if (page)
+		__free_page(page);
+}
+
 /**
  * ecryptfs_crypto_exit() - free the md5 handle, the ecb() cache and the
  * pool of cbc() handles
@@ -183,6 +229,8 @@ void ecryptfs_crypto_exit(void)
 		destroy_workqueue(ecryptfs_crypt_wq);
 		ecryptfs_crypt_wq = NULL;
 	}
+	while (ct_pool_n)
+		__free_page(ct_pool[--ct_pool_n]);
 	list_for_each_entry_safe(e, tmp, &ecb_cache, list) {
 		list_del(&e->list);
 		crypto_free_skcipher(e->tfm);

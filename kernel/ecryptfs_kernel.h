@@ -105,14 +105,16 @@ struct ecryptfs_mount_crypt_stat {
  * struct ecryptfs_sb_info - per-mount state
  * @lower_sb: the lower superblock
  * @mcs: mount-wide crypto options and keys
- * @statahead_busy: statahead work items not finished yet
- * @statahead_wq: where unmount waits for @statahead_busy to reach 0
+ * @work_busy: work items of this mount not finished yet (statahead
+ *             listings, header writes); each holds references that must be
+ *             gone before the mount is
+ * @work_wq: where unmount waits for @work_busy to reach 0
  */
 struct ecryptfs_sb_info {
 	struct super_block *lower_sb;
 	struct ecryptfs_mount_crypt_stat mcs;
-	atomic_t statahead_busy;
-	wait_queue_head_t statahead_wq;
+	atomic_t work_busy;
+	wait_queue_head_t work_wq;
 };
 
 struct ecryptfs_key_sig {
@@ -146,6 +148,7 @@ struct ecryptfs_crypt_stat {
 
 /* ecryptfs_inode_info.state bits */
 #define ECRYPTFS_SIZE_DIRTY 0	/* i_size not yet in the header's size field */
+#define ECRYPTFS_HDR_PENDING 1	/* header of a new file not written yet */
 
 struct ecryptfs_inode_info {
 	struct inode vfs_inode;
@@ -163,6 +166,9 @@ struct ecryptfs_inode_info {
 	loff_t wb_start, wb_end;	/* range handed to wb_work */
 	struct work_struct wb_work;
 	atomic_t sa_busy;	/* statahead listings of this directory */
+	/* Header of a new file, written by hdr_work (inode.c): */
+	u8 *hdr_buf;
+	struct work_struct hdr_work;
 };
 
 struct ecryptfs_dentry_info {
@@ -192,6 +198,19 @@ static inline struct ecryptfs_crypt_stat *ecryptfs_crypt_stat(struct inode *inod
 static inline struct ecryptfs_sb_info *ecryptfs_sb(struct super_block *sb)
 {
 	return sb->s_fs_info;
+}
+
+/* One more work item of @sbi under way. */
+static inline void ecryptfs_sb_work_get(struct ecryptfs_sb_info *sbi)
+{
+	atomic_inc(&sbi->work_busy);
+}
+
+/* A work item of @sbi is done. */
+static inline void ecryptfs_sb_work_put(struct ecryptfs_sb_info *sbi)
+{
+	if (atomic_dec_and_test(&sbi->work_busy))
+		wake_up_all(&sbi->work_wq);
 }
 
 static inline struct ecryptfs_mount_crypt_stat *ecryptfs_mcs(struct super_block *sb)
@@ -284,9 +303,13 @@ int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
 			   struct page *src, unsigned int offset,
 			   unsigned int len, pgoff_t first_extent,
 			   bool encrypt);
+struct page *ecryptfs_alloc_ct_page(gfp_t gfp);
+void ecryptfs_free_ct_page(struct page *page);
 bool ecryptfs_queue_work_nth(struct work_struct *work, unsigned int n);
 bool ecryptfs_queue_work_elsewhere(struct work_struct *work);
 void ecryptfs_write_behind_work(struct work_struct *work);
+void ecryptfs_header_work(struct work_struct *work);
+void ecryptfs_wait_header(struct inode *inode);
 int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
 			 struct page **src, unsigned int n, pgoff_t first,
 			 bool encrypt);
@@ -351,6 +374,8 @@ int ecryptfs_find_passphrase_kek(struct ecryptfs_mount_crypt_stat *mcs,
 
 /* keystore.c */
 int ecryptfs_new_file_context(struct inode *inode);
+int ecryptfs_build_metadata(struct inode *inode, u8 **bufp);
+int ecryptfs_write_header_buf(struct inode *inode, const u8 *buf);
 int ecryptfs_write_metadata(struct dentry *dentry, struct inode *inode);
 int ecryptfs_read_metadata(struct dentry *dentry, struct inode *inode);
 int ecryptfs_write_size_field(struct inode *inode);

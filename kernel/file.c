@@ -409,6 +409,11 @@ static int ecryptfs_fsync(struct file *file, loff_t start, loff_t end,
 		rc = ecryptfs_sync_size(file_inode(file));
 		if (rc)
 			return rc;
+		ecryptfs_wait_header(file_inode(file));
+		/* An error of the header write, if any. */
+		rc = file_check_and_advance_wb_err(file);
+		if (rc)
+			return rc;
 	}
 	return vfs_fsync(ecryptfs_file_to_lower(file), datasync);
 }

@@ -225,10 +225,61 @@ static int ecryptfs_do_unlink(struct inode *dir, struct dentry *dentry,
 	return rc;
 }
 
-/* Write the header of a freshly created file (spec §1.10). */
+/**
+ * ecryptfs_header_work() - write the header of a new file to its lower file
+ * @work: the inode's hdr_work
+ *
+ * Queued by ecryptfs_initialize_file(), which built the header and took
+ * references on the inode, its lower file and the mount's work count.  An
+ * error is kept in the mapping for fsync() and close() to report.
+ */
+void ecryptfs_header_work(struct work_struct *work)
+{
+	struct ecryptfs_inode_info *ii =
+		container_of(work, struct ecryptfs_inode_info, hdr_work);
+	struct inode *inode = &ii->vfs_inode;
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(inode->i_sb);
+	int rc;
+
+	rc = ecryptfs_write_header_buf(inode, ii->hdr_buf);
+	if (rc)
+		mapping_set_error(inode->i_mapping, rc);
+	kfree(ii->hdr_buf);
+	ii->hdr_buf = NULL;
+	clear_bit_unlock(ECRYPTFS_HDR_PENDING, &ii->state);
+	smp_mb__after_atomic();
+	wake_up_bit(&ii->state, ECRYPTFS_HDR_PENDING);
+	ecryptfs_put_lower_file(inode);
+	iput(inode);
+	ecryptfs_sb_work_put(sbi);
+}
+
+/**
+ * ecryptfs_wait_header() - wait until the header of a new file is written
+ * @inode: upper inode
+ *
+ * For whoever writes the size field (it lives in the header) or syncs the
+ * lower file.
+ */
+void ecryptfs_wait_header(struct inode *inode)
+{
+	wait_on_bit(&ecryptfs_inode_to_private(inode)->state,
+		    ECRYPTFS_HDR_PENDING, TASK_UNINTERRUPTIBLE);
+}
+
+/*
+ * Give a freshly created file its key and header (spec §1.10).  The header
+ * is built here (an unusable key fails the create, as in the reference)
+ * and written to the lower file by a work item on another CPU, while the
+ * creator goes on to open and write the file: a header in the lower file
+ * is only read again after the inode is evicted, which the work item's
+ * reference prevents until it is done.  A header in the xattr is written
+ * at once.
+ */
 static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
 	int rc;
 
 	mutex_lock(&cs->cs_mutex);
@@ -240,8 +291,21 @@ static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 	rc = ecryptfs_get_lower_file(dentry, inode);
 	if (rc)
 		goto out;
-	rc = ecryptfs_write_metadata(dentry, inode);
-	ecryptfs_put_lower_file(inode);
+	if (cs->flags & ECRYPTFS_METADATA_IN_XATTR) {
+		rc = ecryptfs_write_metadata(dentry, inode);
+		ecryptfs_put_lower_file(inode);
+		goto out;
+	}
+	rc = ecryptfs_build_metadata(inode, &ii->hdr_buf);
+	if (rc < 0) {
+		ecryptfs_put_lower_file(inode);
+		goto out;
+	}
+	rc = 0;
+	set_bit(ECRYPTFS_HDR_PENDING, &ii->state);
+	ihold(inode);
+	ecryptfs_sb_work_get(ecryptfs_sb(inode->i_sb));
+	ecryptfs_queue_work_elsewhere(&ii->hdr_work);
 out:
 	if (rc)
 		ecryptfs_destroy_crypt_stat(cs);

@@ -225,6 +225,63 @@ static int write_xattr(struct dentry *lower_dentry, const u8 *buf, size_t size)
 }
 
 /**
+ * ecryptfs_build_metadata() - build the header of a new file in memory
+ * @inode: upper inode; cs_mutex held
+ * @bufp: set to the header, cs->metadata_size bytes (kfree() it)
+ *
+ * Return: the length of the header's packets (with their 0x00 terminator)
+ * or a negative errno (no usable key, for one).
+ */
+int ecryptfs_build_metadata(struct inode *inode, u8 **bufp)
+{
+	size_t len = ecryptfs_crypt_stat(inode)->metadata_size;
+	u8 *buf;
+	int rc;
+
+	/* Not kzalloc: build_header() clears it. */
+	buf = kmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	rc = build_header(inode, buf, len);
+	if (rc < 0) {
+		kfree(buf);
+		ecryptfs_err_rl(inode, "error building the header; rc = [%d]\n",
+				rc);
+		return rc;
+	}
+	*bufp = buf;
+	return rc;
+}
+
+/**
+ * ecryptfs_write_header_buf() - write a header built by
+ * ecryptfs_build_metadata() to the start of the lower file
+ * @inode: upper inode, its lower file open
+ * @buf: the header, cs->metadata_size bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_write_header_buf(struct inode *inode, const u8 *buf)
+{
+	size_t len = ecryptfs_crypt_stat(inode)->metadata_size;
+	struct file *lower = ecryptfs_inode_to_private(inode)->lower_file;
+	loff_t off = 0;
+	ssize_t w;
+	int rc;
+
+	if (!lower)
+		rc = -EIO;
+	else {
+		w = kernel_write(lower, buf, len, &off);
+		rc = w < 0 ? (int)w : (w == len ? 0 : -EIO);
+	}
+	if (rc)
+		ecryptfs_err_rl(inode, "error writing the header; rc = [%d]\n",
+				rc);
+	return rc;
+}
+
+/**
  * ecryptfs_write_metadata() - write the header of a new file
  * @dentry: upper dentry
  * @inode: upper inode; cs_mutex held, the lower file is open
@@ -234,36 +291,22 @@ static int write_xattr(struct dentry *lower_dentry, const u8 *buf, size_t size)
 int ecryptfs_write_metadata(struct dentry *dentry, struct inode *inode)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct file *lower = ecryptfs_inode_to_private(inode)->lower_file;
-	size_t len = cs->metadata_size;
-	loff_t off = 0;
 	u8 *buf;
 	int rc;
 
-	buf = kzalloc(len, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	rc = build_header(inode, buf, len);
+	rc = ecryptfs_build_metadata(inode, &buf);
 	if (rc < 0)
-		goto out;
+		return rc;
 	if (cs->flags & ECRYPTFS_METADATA_IN_XATTR) {
 		/* As the reference: the 0x00 terminator is not stored. */
 		rc = write_xattr(ecryptfs_dentry_to_lower(dentry), buf, rc - 1);
+		if (rc)
+			ecryptfs_err_rl(inode, "error writing the header; rc = [%d]\n",
+					rc);
 	} else {
-		ssize_t w;
-
-		if (!lower) {
-			rc = -EIO;
-			goto out;
-		}
-		w = kernel_write(lower, buf, len, &off);
-		rc = w < 0 ? (int)w : (w == len ? 0 : -EIO);
+		rc = ecryptfs_write_header_buf(inode, buf);
 	}
-out:
 	kfree(buf);
-	if (rc)
-		ecryptfs_err_rl(inode, "error writing the header; rc = [%d]\n",
-				rc);
 	return rc;
 }
 
@@ -535,6 +578,8 @@ int ecryptfs_write_size_field(struct inode *inode)
 		return 0;
 	if (!lower)
 		return -EIO;
+	/* After the header, which holds a size field of its own. */
+	ecryptfs_wait_header(inode);
 	/* i_size is read under the mutex: the last writer writes the latest. */
 	mutex_lock(size_mutex);
 	if (!(cs->flags & ECRYPTFS_METADATA_IN_XATTR)) {

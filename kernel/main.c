@@ -17,7 +17,6 @@
 #include <linux/backing-dev.h>
 
 #include "ecryptfs_kernel.h"
-#include "statahead.h"
 #include "messaging.h"
 
 /* Spec §7.1: registered with permission 0 (load time only). */
@@ -210,8 +209,8 @@ static struct ecryptfs_sb_info *ecryptfs_alloc_sbi(void)
 		return NULL;
 	INIT_LIST_HEAD(&sbi->mcs.auth_toks);
 	mutex_init(&sbi->mcs.auth_toks_mutex);
-	atomic_set(&sbi->statahead_busy, 0);
-	init_waitqueue_head(&sbi->statahead_wq);
+	atomic_set(&sbi->work_busy, 0);
+	init_waitqueue_head(&sbi->work_wq);
 	return sbi;
 }
 
@@ -343,7 +342,7 @@ static void ecryptfs_kill_block_super(struct super_block *sb)
 
 	/* s_fs_info is NULL when the mount failed before it was set. */
 	if (sbi)
-		ecryptfs_statahead_wait(sb);
+		wait_event(sbi->work_wq, !atomic_read(&sbi->work_busy));
 	kill_anon_super(sb);
 	ecryptfs_free_sbi(sbi);
 }

@@ -83,7 +83,7 @@ static int ecryptfs_encrypt_page(struct inode *inode, struct page *page,
 	struct page *ct;
 	int rc;
 
-	ct = alloc_page(GFP_NOFS);
+	ct = ecryptfs_alloc_ct_page(GFP_NOFS);
 	if (!ct)
 		return -ENOMEM;
 	rc = ecryptfs_crypt_extents(cs, ct, page, 0, PAGE_SIZE,
@@ -91,7 +91,7 @@ static int ecryptfs_encrypt_page(struct inode *inode, struct page *page,
 				    true);
 	if (!rc)
 		rc = write_lower(inode, ct, off, PAGE_SIZE);
-	__free_page(ct);
+	ecryptfs_free_ct_page(ct);
 	if (rc)
 		ecryptfs_err_rl(inode, "error encrypting page %lu; rc = [%d]\n",
 				index, rc);
@@ -621,7 +621,7 @@ static int ecryptfs_wb_page(ECRYPTFS_WCP_T *p, struct writeback_control *wbc,
 			goto err;
 	}
 	if (!c->ct[c->n]) {
-		c->ct[c->n] = alloc_page(GFP_NOFS);
+		c->ct[c->n] = ecryptfs_alloc_ct_page(GFP_NOFS);
 		if (!c->ct[c->n]) {
 			rc = -ENOMEM;
 			goto err;
@@ -656,7 +656,7 @@ static int ecryptfs_writepages(struct address_space *mapping,
 	rc2 = wb_flush(c);
 	for (i = 0; i < ECRYPTFS_BATCH_PAGES; i++)
 		if (c->ct[i])
-			__free_page(c->ct[i]);
+			ecryptfs_free_ct_page(c->ct[i]);
 	kfree(c);
 	if (!rc)
 		rc = rc2;

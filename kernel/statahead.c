@@ -155,9 +155,9 @@ int ecryptfs_probe_size_cached(struct inode *inode)
  *
  * Lookups in the directory wait until its statahead is done (see
  * ecryptfs_statahead_wait_dir()) instead of doing the same lookups and
- * reads themselves, one file at a time.  At most STATAHEAD_MAX_BUSY
- * listings of a mount are under way at a time; beyond that, listings get
- * no statahead.
+ * reads themselves, one file at a time.  While more than
+ * STATAHEAD_MAX_BUSY work items of a mount are under way, listings get no
+ * statahead.  Unmount waits for every listing (see work_busy).
  */
 #define STATAHEAD_PARTS 4
 #define STATAHEAD_MIN_PART 64	/* names; fewer are not worth another CPU */
@@ -216,13 +216,6 @@ static u64 rec_ino(const struct ecryptfs_statahead_work *w, u16 off)
 	return get_unaligned((const u64 *)(w->recs + off));
 }
 
-/* Drop a listing from its mount's count; unmount waits for 0. */
-static void statahead_put(struct ecryptfs_sb_info *sbi)
-{
-	if (atomic_dec_and_test(&sbi->statahead_busy))
-		wake_up_all(&sbi->statahead_wq);
-}
-
 /* The end of a listing's statahead: lookups in the directory go on. */
 static void statahead_done(struct ecryptfs_statahead_work *w)
 {
@@ -236,7 +229,7 @@ static void statahead_done(struct ecryptfs_statahead_work *w)
 	put_cred(w->cred);
 	kfree(w->order);
 	kfree(w);
-	statahead_put(sbi);
+	ecryptfs_sb_work_put(sbi);
 }
 
 /*
@@ -312,7 +305,7 @@ static void statahead_start(struct ecryptfs_statahead_work *w,
 	w->order = kmalloc_array(w->count, sizeof(*w->order),
 				 GFP_KERNEL | __GFP_NOWARN);
 	if (!w->order) {
-		statahead_put(w->sbi);
+		ecryptfs_sb_work_put(w->sbi);
 		kfree(w);
 		return;
 	}
@@ -369,8 +362,8 @@ void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
 		sa->w = w = NULL;
 	}
 	if (!w) {
-		if (atomic_inc_return(&sbi->statahead_busy) >
-		    STATAHEAD_MAX_BUSY)
+		ecryptfs_sb_work_get(sbi);
+		if (atomic_read(&sbi->work_busy) > STATAHEAD_MAX_BUSY)
 			goto off;
 		w = kmalloc(sa->size, GFP_KERNEL | __GFP_NOWARN);
 		if (!w)
@@ -390,7 +383,7 @@ void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
 	w->count++;
 	return;
 off:
-	statahead_put(sbi);
+	ecryptfs_sb_work_put(sbi);
 	sa->off = true;
 }
 
@@ -425,18 +418,4 @@ void ecryptfs_statahead_wait_dir(struct inode *dir)
 	if (!atomic_read(&dii->sa_busy))
 		return;
 	wait_var_event_timeout(&dii->sa_busy, !atomic_read(&dii->sa_busy), HZ);
-}
-
-/**
- * ecryptfs_statahead_wait() - wait until no statahead of a mount runs
- * @sb: the upper superblock, being unmounted
- *
- * A statahead listing holds references to the lower directory and the
- * upper one; unmount waits for it.
- */
-void ecryptfs_statahead_wait(struct super_block *sb)
-{
-	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
-
-	wait_event(sbi->statahead_wq, !atomic_read(&sbi->statahead_busy));
 }

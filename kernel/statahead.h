@@ -31,6 +31,5 @@ void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
 			     int len, u64 ino, unsigned int d_type);
 void ecryptfs_statahead_end(struct ecryptfs_statahead *sa);
 void ecryptfs_statahead_wait_dir(struct inode *dir);
-void ecryptfs_statahead_wait(struct super_block *sb);
 
 #endif /* ECRYPTFS_STATAHEAD_H */

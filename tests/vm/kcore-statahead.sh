@@ -110,6 +110,29 @@ for how in listing name; do
 done
 umount $U
 
+log "new files: the header is written on another CPU, size writes wait for it"
+rm -rf "${L:?}"/*
+remount ours
+# Each size field is written right after the create, while the header
+# write may still be queued: it must not be overwritten by the header's.
+python3 - "$U" <<'PY' || fail "creating and truncating 300 files"
+import os, sys
+d = os.path.join(sys.argv[1], "new")
+os.mkdir(d)
+for i in range(300):
+    fd = os.open(os.path.join(d, "t%d" % i), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    os.ftruncate(fd, 5000 + i)
+    os.close(fd)
+PY
+for mod in ours reference; do
+	remount $mod
+	bad=$(cd $U/new && stat -c '%n %s' t* | awk '{ n++; i = substr($1, 2) + 0;
+		if ($2 != 5000 + i) { print $1 " is " $2 " bytes"; exit } }
+		END { if (n != 300) print "only " n " files" }')
+	[ -z "$bad" ] || fail "$mod: size of a new truncated file: $bad"
+done
+umount $U
+
 log "a directory of 3000 files: several listings, looked up on every CPU"
 rm -rf "${L:?}"/*
 remount ours
