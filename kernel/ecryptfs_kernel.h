@@ -166,6 +166,7 @@ struct ecryptfs_inode_info {
 	loff_t wb_start, wb_end;	/* range handed to wb_work */
 	struct work_struct wb_work;
 	atomic_t sa_busy;	/* statahead listings of this directory */
+	atomic_t sa_misses;	/* lookups in it that read a header */
 	/* Header of a new file, written by hdr_work (inode.c): */
 	u8 *hdr_buf;
 	struct work_struct hdr_work;

@@ -257,7 +257,7 @@ static int ecryptfs_readdir(struct file *file, struct dir_context *ctx)
 	};
 	int rc;
 
-	ecryptfs_statahead_init(&buf.sa, file);
+	ecryptfs_statahead_init(&buf.sa, file_inode(file), &lower->f_path);
 	rc = iterate_dir(lower, &buf.ctx);
 	ctx->pos = buf.ctx.pos;
 	ecryptfs_statahead_end(&buf.sa);

@@ -183,8 +183,12 @@ static struct dentry *ecryptfs_lookup(struct inode *dir, struct dentry *dentry,
 		/*
 		 * The size field, from the lower page cache when possible
 		 * (statahead may have read it already), else through an
-		 * opened lower file.
+		 * opened lower file.  Many such reads in one directory
+		 * start its statahead.
 		 */
+		if (!(cs->flags & ECRYPTFS_I_SIZE_INITIALIZED))
+			ecryptfs_statahead_miss(dir, lower_dir_path,
+						d_inode(lower_dentry));
 		if (!(cs->flags & ECRYPTFS_I_SIZE_INITIALIZED) &&
 		    ecryptfs_probe_size_cached(inode) &&
 		    !ecryptfs_get_lower_file(dentry, inode)) {

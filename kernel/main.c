@@ -6,6 +6,7 @@
 
 #include <linux/module.h>
 #include <linux/fs.h>
+#include <linux/file.h>
 #include <linux/fs_stack.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
@@ -341,8 +342,11 @@ static void ecryptfs_kill_block_super(struct super_block *sb)
 	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
 
 	/* s_fs_info is NULL when the mount failed before it was set. */
-	if (sbi)
+	if (sbi) {
 		wait_event(sbi->work_wq, !atomic_read(&sbi->work_busy));
+		/* Lower files the work items closed, so the lower fs is free. */
+		flush_delayed_fput();
+	}
 	kill_anon_super(sb);
 	ecryptfs_free_sbi(sbi);
 }

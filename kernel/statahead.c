@@ -30,6 +30,7 @@
 #include <linux/magic.h>
 #include <linux/blkdev.h>
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/sched.h>
 #include <linux/sort.h>
 #include <linux/wait_bit.h>
@@ -191,6 +192,7 @@ struct ecryptfs_statahead_part {
  * @sbi: the upper mount; its statahead_busy counts this listing
  * @order: offsets into @recs, sorted by inode number
  * @count: names noted
+ * @pages: pages of each lower file to read ahead
  * @len: bytes used in @recs
  * @size: bytes in @recs
  * @recs: each an inode number (8 bytes, unaligned), a length byte and the
@@ -205,6 +207,7 @@ struct ecryptfs_statahead_work {
 	struct ecryptfs_sb_info *sbi;
 	u16 *order;
 	unsigned int count;
+	unsigned int pages;
 	size_t len, size;
 	char recs[];
 };
@@ -258,7 +261,7 @@ static void statahead_work(struct work_struct *work)
 			continue;
 		inode = d_inode(d);
 		if (inode && d_is_reg(d))
-			readahead_header(inode, ECRYPTFS_STATAHEAD_PAGES);
+			readahead_header(inode, w->pages);
 		dput(d);
 	}
 	blk_finish_plug(&plug);
@@ -268,20 +271,23 @@ static void statahead_work(struct work_struct *work)
 }
 
 /**
- * ecryptfs_statahead_init() - start the statahead state of a readdir call
+ * ecryptfs_statahead_init() - start the statahead state of a listing
  * @sa: the statahead state (on the caller's stack)
- * @file: the upper directory being listed
+ * @dir: upper directory being listed
+ * @lower_dir: its lower directory; valid until ecryptfs_statahead_end()
  *
  * Statahead is off (every other call a no-op) when the lower file system
  * does not allow it.
  */
-void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct file *file)
+void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct inode *dir,
+			     const struct path *lower_dir)
 {
-	struct inode *dir = file_inode(file);
-
 	sa->w = NULL;
-	sa->file = file;
+	sa->dir = dir;
+	sa->lower_dir = lower_dir;
 	sa->size = STATAHEAD_MIN_ALLOC;
+	sa->pages = ECRYPTFS_STATAHEAD_PAGES;
+	sa->left = 0;
 	sa->off = !ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(dir->i_sb));
 }
 
@@ -295,10 +301,9 @@ static int cmp_ino(const void *a, const void *b, const void *priv)
 
 /* Sort the names of @w by inode number and hand them to the CPUs. */
 static void statahead_start(struct ecryptfs_statahead_work *w,
-			    struct file *file)
+			    struct ecryptfs_statahead *sa)
 {
-	struct file *lower = ecryptfs_file_to_lower(file);
-	struct inode *dir = file_inode(file);
+	struct inode *dir = sa->dir;
 	unsigned int i, nr, per;
 	size_t pos;
 
@@ -319,7 +324,7 @@ static void statahead_start(struct ecryptfs_statahead_work *w,
 		     1, min_t(unsigned int, num_online_cpus(),
 			      STATAHEAD_PARTS));
 	per = DIV_ROUND_UP(w->count, nr);
-	w->lower_dir = lower->f_path;
+	w->lower_dir = *sa->lower_dir;
 	path_get(&w->lower_dir);
 	w->cred = get_current_cred();
 	ihold(dir);
@@ -352,13 +357,17 @@ static void statahead_start(struct ecryptfs_statahead_work *w,
 void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
 			     int len, u64 ino, unsigned int d_type)
 {
-	struct ecryptfs_sb_info *sbi = ecryptfs_sb(file_inode(sa->file)->i_sb);
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sa->dir->i_sb);
 	struct ecryptfs_statahead_work *w = sa->w;
 
 	if (sa->off || d_type != DT_REG || len <= 0 || len > NAME_MAX)
 		return;
+	if (sa->left && !--sa->left) {
+		sa->off = true;
+		return;
+	}
 	if (w && w->len + REC_HDR + len > w->size) {
-		statahead_start(w, sa->file);
+		statahead_start(w, sa);
 		sa->w = w = NULL;
 	}
 	if (!w) {
@@ -370,6 +379,7 @@ void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
 			goto off;
 		w->count = 0;
 		w->len = 0;
+		w->pages = sa->pages;
 		w->size = sa->size - offsetof(struct ecryptfs_statahead_work,
 					      recs);
 		w->sbi = sbi;
@@ -397,8 +407,105 @@ off:
 void ecryptfs_statahead_end(struct ecryptfs_statahead *sa)
 {
 	if (sa->w)
-		statahead_start(sa->w, sa->file);
+		statahead_start(sa->w, sa);
 	sa->w = NULL;
+}
+
+/*
+ * Statahead on lookups by name.  A program that stats or opens the files
+ * of a directory by name (a list of files, a build checking timestamps)
+ * never lists it, and each lookup reads its file's header with a request
+ * of its own.  After STATAHEAD_MISSES lookups in a directory that had to
+ * read a header, a work item lists the lower directory itself (up to
+ * STATAHEAD_SCAN_NAMES regular files) and reads their headers and first
+ * data pages ahead as a listing would; lookups in the directory wait for
+ * it as they do for a listing.
+ */
+#define STATAHEAD_MISSES 8
+#define STATAHEAD_SCAN_NAMES 8192
+
+struct ecryptfs_statahead_scan {
+	struct work_struct work;
+	struct dir_context ctx;
+	struct ecryptfs_statahead sa;
+	struct path lower_dir;
+	const struct cred *cred;
+	struct inode *dir;
+};
+
+static bool scan_actor(struct dir_context *ctx, const char *name, int len,
+		       loff_t offset, u64 ino, unsigned int d_type)
+{
+	struct ecryptfs_statahead_scan *sc =
+		container_of(ctx, struct ecryptfs_statahead_scan, ctx);
+
+	ecryptfs_statahead_note(&sc->sa, name, len, ino, d_type);
+	return !sc->sa.off;
+}
+
+static void scan_work(struct work_struct *work)
+{
+	struct ecryptfs_statahead_scan *sc =
+		container_of(work, struct ecryptfs_statahead_scan, work);
+	struct ecryptfs_inode_info *dii = ecryptfs_inode_to_private(sc->dir);
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sc->dir->i_sb);
+	const struct cred *old = override_creds(sc->cred);
+	struct file *lower;
+
+	lower = dentry_open(&sc->lower_dir, O_RDONLY | O_DIRECTORY, sc->cred);
+	if (!IS_ERR(lower)) {
+		ecryptfs_statahead_init(&sc->sa, sc->dir, &sc->lower_dir);
+		sc->sa.pages = ECRYPTFS_PROBE_PAGES;
+		sc->sa.left = STATAHEAD_SCAN_NAMES + 1;
+		sc->ctx.actor = scan_actor;
+		sc->ctx.pos = 0;
+		iterate_dir(lower, &sc->ctx);
+		ecryptfs_statahead_end(&sc->sa);
+		fput(lower);
+	}
+	revert_creds(old);
+	put_cred(sc->cred);
+	path_put(&sc->lower_dir);
+	if (atomic_dec_and_test(&dii->sa_busy))
+		wake_up_var(&dii->sa_busy);
+	iput(sc->dir);
+	kfree(sc);
+	ecryptfs_sb_work_put(sbi);
+}
+
+/**
+ * ecryptfs_statahead_miss() - note a lookup that had to read a header
+ * @dir: upper directory of the looked-up file
+ * @lower_dir: its lower directory
+ * @lower_inode: the lower inode of the looked-up file
+ *
+ * Starts the statahead of @dir after STATAHEAD_MISSES such lookups.
+ */
+void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,
+			     struct inode *lower_inode)
+{
+	struct ecryptfs_inode_info *dii = ecryptfs_inode_to_private(dir);
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(dir->i_sb);
+	struct ecryptfs_statahead_scan *sc;
+
+	if (!ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(dir->i_sb)) ||
+	    xa_load(&lower_inode->i_mapping->i_pages, 0) ||
+	    atomic_inc_return(&dii->sa_misses) != STATAHEAD_MISSES ||
+	    atomic_read(&dii->sa_busy) ||
+	    atomic_read(&sbi->work_busy) >= STATAHEAD_MAX_BUSY)
+		return;
+	sc = kmalloc(sizeof(*sc), GFP_KERNEL | __GFP_NOWARN);
+	if (!sc)
+		return;
+	INIT_WORK(&sc->work, scan_work);
+	sc->lower_dir = *lower_dir;
+	path_get(&sc->lower_dir);
+	sc->cred = get_current_cred();
+	ihold(dir);
+	sc->dir = dir;
+	atomic_inc(&dii->sa_busy);
+	ecryptfs_sb_work_get(sbi);
+	ecryptfs_queue_work_elsewhere(&sc->work);
 }
 
 /**

@@ -13,23 +13,32 @@ struct ecryptfs_statahead_work;
 /**
  * struct ecryptfs_statahead - statahead state of one readdir call
  * @w: the names gathered so far
- * @file: the upper directory being listed
+ * @dir: the upper directory being listed
+ * @lower_dir: the lower directory being listed
  * @size: bytes to allocate for the next listing
+ * @pages: pages of each lower file to read ahead
+ * @left: when not 0, one more than the names still to be noted
  * @off: no statahead for this call
  */
 struct ecryptfs_statahead {
 	struct ecryptfs_statahead_work *w;
-	struct file *file;
+	struct inode *dir;
+	const struct path *lower_dir;
 	unsigned int size;
+	unsigned int pages;
+	unsigned int left;
 	bool off;
 };
 
 bool ecryptfs_lower_cache_usable(struct super_block *lower_sb);
 int ecryptfs_probe_size_cached(struct inode *inode);
-void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct file *file);
+void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct inode *dir,
+			     const struct path *lower_dir);
 void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
 			     int len, u64 ino, unsigned int d_type);
 void ecryptfs_statahead_end(struct ecryptfs_statahead *sa);
 void ecryptfs_statahead_wait_dir(struct inode *dir);
+void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,
+			     struct inode *lower_inode);
 
 #endif /* ECRYPTFS_STATAHEAD_H */
