@@ -167,6 +167,7 @@ struct ecryptfs_inode_info {
 	struct work_struct wb_work;
 	atomic_t sa_busy;	/* statahead listings of this directory */
 	atomic_t sa_misses;	/* lookups in it that read a header */
+	unsigned long sa_scanned;	/* jiffies of its last statahead scan */
 	/* Header of a new file, written by hdr_work (inode.c): */
 	u8 *hdr_buf;
 	struct work_struct hdr_work;

@@ -479,7 +479,9 @@ static void scan_work(struct work_struct *work)
  * @lower_dir: its lower directory
  * @lower_inode: the lower inode of the looked-up file
  *
- * Starts the statahead of @dir after STATAHEAD_MISSES such lookups.
+ * Starts the statahead of @dir after STATAHEAD_MISSES such lookups (again
+ * after as many more, at most once a second: a directory larger than one
+ * scan, or whose pages were dropped again).
  */
 void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,
 			     struct inode *lower_inode)
@@ -490,10 +492,15 @@ void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,
 
 	if (!ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(dir->i_sb)) ||
 	    xa_load(&lower_inode->i_mapping->i_pages, 0) ||
-	    atomic_inc_return(&dii->sa_misses) != STATAHEAD_MISSES ||
+	    atomic_inc_return(&dii->sa_misses) < STATAHEAD_MISSES ||
 	    atomic_read(&dii->sa_busy) ||
 	    atomic_read(&sbi->work_busy) >= STATAHEAD_MAX_BUSY)
 		return;
+	/* Once per STATAHEAD_MISSES misses, and at most once a second. */
+	if (time_before(jiffies, READ_ONCE(dii->sa_scanned) + HZ) ||
+	    atomic_xchg(&dii->sa_misses, 0) < STATAHEAD_MISSES)
+		return;
+	WRITE_ONCE(dii->sa_scanned, jiffies);
 	sc = kmalloc(sizeof(*sc), GFP_KERNEL | __GFP_NOWARN);
 	if (!sc)
 		return;

@@ -32,6 +32,7 @@ static struct inode *ecryptfs_alloc_inode(struct super_block *sb)
 	INIT_WORK(&ii->wb_work, ecryptfs_write_behind_work);
 	atomic_set(&ii->sa_busy, 0);
 	atomic_set(&ii->sa_misses, 0);
+	ii->sa_scanned = jiffies - HZ;
 	ii->hdr_buf = NULL;
 	INIT_WORK(&ii->hdr_work, ecryptfs_header_work);
 	return &ii->vfs_inode;
