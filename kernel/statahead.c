@@ -457,8 +457,7 @@ static void scan_work(struct work_struct *work)
 		ecryptfs_statahead_init(&sc->sa, sc->dir, &sc->lower_dir);
 		sc->sa.pages = ECRYPTFS_PROBE_PAGES;
 		sc->sa.left = STATAHEAD_SCAN_NAMES + 1;
-		sc->ctx.actor = scan_actor;
-		sc->ctx.pos = 0;
+		sc->ctx = (struct dir_context){ .actor = scan_actor };
 		iterate_dir(lower, &sc->ctx);
 		ecryptfs_statahead_end(&sc->sa);
 		fput(lower);
