@@ -103,17 +103,21 @@ struct ecryptfs_mount_crypt_stat {
 
 /**
  * struct ecryptfs_sb_info - per-mount state
- * @lower_sb: the lower superblock
+ * @lower_sb: the lower superblock (NULL once unmount has begun)
  * @mcs: mount-wide crypto options and keys
  * @work_busy: work items of this mount not finished yet (statahead
  *             listings, header writes); each holds references that must be
  *             gone before the mount is
- * @work_wq: where unmount waits for @work_busy to reach 0
+ * @hdr_busy: header writes of new files not finished yet (a part of
+ *            @work_busy); sync waits for them
+ * @work_wq: where unmount waits for @work_busy and sync for @hdr_busy to
+ *           reach 0
  */
 struct ecryptfs_sb_info {
 	struct super_block *lower_sb;
 	struct ecryptfs_mount_crypt_stat mcs;
 	atomic_t work_busy;
+	atomic_t hdr_busy;
 	wait_queue_head_t work_wq;
 };
 

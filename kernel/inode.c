@@ -253,6 +253,8 @@ void ecryptfs_header_work(struct work_struct *work)
 	clear_bit_unlock(ECRYPTFS_HDR_PENDING, &ii->state);
 	smp_mb__after_atomic();
 	wake_up_bit(&ii->state, ECRYPTFS_HDR_PENDING);
+	if (atomic_dec_and_test(&sbi->hdr_busy))
+		wake_up_all(&sbi->work_wq);
 	ecryptfs_put_lower_file(inode);
 	iput(inode);
 	ecryptfs_sb_work_put(sbi);
@@ -309,6 +311,7 @@ static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 	set_bit(ECRYPTFS_HDR_PENDING, &ii->state);
 	ihold(inode);
 	ecryptfs_sb_work_get(ecryptfs_sb(inode->i_sb));
+	atomic_inc(&ecryptfs_sb(inode->i_sb)->hdr_busy);
 	ecryptfs_queue_work_elsewhere(&ii->hdr_work);
 out:
 	if (rc)

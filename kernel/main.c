@@ -211,6 +211,7 @@ static struct ecryptfs_sb_info *ecryptfs_alloc_sbi(void)
 	INIT_LIST_HEAD(&sbi->mcs.auth_toks);
 	mutex_init(&sbi->mcs.auth_toks_mutex);
 	atomic_set(&sbi->work_busy, 0);
+	atomic_set(&sbi->hdr_busy, 0);
 	init_waitqueue_head(&sbi->work_wq);
 	return sbi;
 }
@@ -346,6 +347,11 @@ static void ecryptfs_kill_block_super(struct super_block *sb)
 		wait_event(sbi->work_wq, !atomic_read(&sbi->work_busy));
 		/* Lower files the work items closed, so the lower fs is free. */
 		flush_delayed_fput();
+		/*
+		 * The root dentry's hold on the lower mount goes before
+		 * kill_anon_super() syncs: no lower sync from here on.
+		 */
+		sbi->lower_sb = NULL;
 	}
 	kill_anon_super(sb);
 	ecryptfs_free_sbi(sbi);

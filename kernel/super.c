@@ -131,10 +131,34 @@ static int ecryptfs_show_options(struct seq_file *m, struct dentry *root)
 	return 0;
 }
 
+/*
+ * sync(2) and syncfs(2): the upper writeback only fills the lower page
+ * cache, and a new file's header may still be queued for its lower file.
+ * Wait for those header writes, then sync the lower file system, so that
+ * what was written through this mount is on disk when the call returns.
+ * (The reference leaves that to the lower file system's own writeback.)
+ */
+static int ecryptfs_sync_fs(struct super_block *sb, int wait)
+{
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
+	struct super_block *lower_sb = sbi->lower_sb;
+	int rc;
+
+	/* lower_sb is NULL before the mount is set up and once it ends. */
+	if (!wait || !lower_sb)
+		return 0;
+	wait_event(sbi->work_wq, !atomic_read(&sbi->hdr_busy));
+	down_read(&lower_sb->s_umount);
+	rc = sync_filesystem(lower_sb);
+	up_read(&lower_sb->s_umount);
+	return rc;
+}
+
 const struct super_operations ecryptfs_sops = {
 	.alloc_inode = ecryptfs_alloc_inode,
 	.free_inode = ecryptfs_free_inode,
 	.statfs = ecryptfs_statfs,
+	.sync_fs = ecryptfs_sync_fs,
 	.remount_fs = NULL,
 	.evict_inode = ecryptfs_evict_inode,
 	.show_options = ecryptfs_show_options,

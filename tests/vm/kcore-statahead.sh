@@ -7,7 +7,8 @@
 # and after a lower-only change; headers in the xattr and lower files that
 # are no eCryptfs files fall back to the usual probe; the RCU path walk
 # sees files unlinked in the lower directory; contents read back
-# unchanged and the reference module reads the same sizes and contents.
+# unchanged and the reference module reads the same sizes and contents;
+# sync(2) and syncfs(2) leave no dirty lower page behind.
 . "$(dirname "$0")/lib.sh"
 
 L=/tmp/lower U=/tmp/upper
@@ -132,6 +133,31 @@ for mod in ours reference; do
 	[ -z "$bad" ] || fail "$mod: size of a new truncated file: $bad"
 done
 umount $U
+
+log "sync(2) and syncfs(2) on the upper mount reach the lower disk"
+# The upper writeback and the queued header writes only fill the lower page
+# cache; the module's sync_fs must then sync the lower file system.  Dirty
+# pages survive drop_caches, so none may be left of the lower files.
+for how in syncfs sync; do
+	rm -rf "${L:?}"/*
+	remount ours
+	mkdir $U/$how || fail "mkdir $how"
+	python3 - "$U/$how" <<'PY' || fail "$how: writing 50 files"
+import os, sys
+for i in range(50):
+    with open(os.path.join(sys.argv[1], "d%d" % i), "wb") as f:
+        f.write(os.urandom(5000 + i))
+PY
+	if [ $how = syncfs ]; then sync -f $U/$how; else sync; fi || fail "$how failed"
+	echo 1 > /proc/sys/vm/drop_caches
+	left=$(fincore --noheadings --raw --output PAGES $L/$how/* | awk '{ s += $1 } END { print s + 0 }')
+	expect "lower pages still in memory (dirty) after $how" 0 "$left"
+	remount reference
+	for i in 0 49; do
+		expect "size of d$i after $how, via the reference" $((5000 + i)) "$(stat -c %s $U/$how/d$i)"
+	done
+	umount $U
+done
 
 log "a directory of 3000 files: several listings, looked up on every CPU"
 rm -rf "${L:?}"/*
