@@ -558,6 +558,28 @@ bool ecryptfs_queue_work_nth(struct work_struct *work, unsigned int n)
 }
 
 /**
+ * ecryptfs_queue_delayed_work_elsewhere() - queue @dwork on the module's
+ * per-CPU workqueue, to run after @delay jiffies on another online CPU
+ * than the caller's when there is one
+ * @dwork: the work item
+ * @delay: jiffies to wait first
+ *
+ * Return: false when @dwork was already pending.
+ */
+bool ecryptfs_queue_delayed_work_elsewhere(struct delayed_work *dwork,
+					   unsigned long delay)
+{
+	int cpu = get_cpu();
+	bool queued;
+
+	if (num_online_cpus() > 1)
+		cpu = next_cpu(cpu);
+	queued = queue_delayed_work_on(cpu, ecryptfs_crypt_wq, dwork, delay);
+	put_cpu();
+	return queued;
+}
+
+/**
  * ecryptfs_queue_work_elsewhere() - queue @work on the module's per-CPU
  * workqueue, on another online CPU than the caller's when there is one
  * @work: the work item

@@ -172,9 +172,9 @@ struct ecryptfs_inode_info {
 	atomic_t sa_busy;	/* statahead listings of this directory */
 	atomic_t sa_misses;	/* lookups in it that read a header */
 	unsigned long sa_scanned;	/* jiffies of its last statahead scan */
-	/* Header of a new file, written by hdr_work (inode.c): */
+	/* Header of a new file, not yet in its lower file (inode.c): */
 	u8 *hdr_buf;
-	struct work_struct hdr_work;
+	struct delayed_work hdr_work;
 };
 
 struct ecryptfs_dentry_info {
@@ -313,8 +313,11 @@ struct page *ecryptfs_alloc_ct_page(gfp_t gfp);
 void ecryptfs_free_ct_page(struct page *page);
 bool ecryptfs_queue_work_nth(struct work_struct *work, unsigned int n);
 bool ecryptfs_queue_work_elsewhere(struct work_struct *work);
+bool ecryptfs_queue_delayed_work_elsewhere(struct delayed_work *dwork,
+					   unsigned long delay);
 void ecryptfs_write_behind_work(struct work_struct *work);
 void ecryptfs_header_work(struct work_struct *work);
+void ecryptfs_header_written(struct inode *inode);
 void ecryptfs_wait_header(struct inode *inode);
 int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
 			 struct page **src, unsigned int n, pgoff_t first,

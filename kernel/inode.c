@@ -229,30 +229,48 @@ static int ecryptfs_do_unlink(struct inode *dir, struct dentry *dentry,
 	return rc;
 }
 
+/*
+ * Write the header of a new file if nobody has taken it yet (the header
+ * work, a writeback of the file's first page, a waiter); the lower file
+ * is open.  Return: 0 or a negative errno, also kept in the mapping.
+ */
+static int write_pending_header(struct inode *inode)
+{
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+	u8 *buf;
+	int rc;
+
+	buf = xchg(&ii->hdr_buf, NULL);
+	if (!buf)
+		return 0;
+	rc = ecryptfs_write_header_buf(inode, buf);
+	if (rc)
+		mapping_set_error(inode->i_mapping, rc);
+	kfree(buf);
+	ecryptfs_header_written(inode);
+	return rc;
+}
+
 /**
  * ecryptfs_header_work() - write the header of a new file to its lower file
  * @work: the inode's hdr_work
  *
  * Queued by ecryptfs_initialize_file(), which built the header and took
  * references on the inode, its lower file and the mount's work count.  An
- * error is kept in the mapping for fsync() and close() to report.
+ * error is kept in the mapping for fsync() and close() to report.  Most
+ * new files are written and closed before it runs: the writeback of the
+ * first page then has written the header in the same lower write (see
+ * wb_flush()), and this only drops the references.
  */
 void ecryptfs_header_work(struct work_struct *work)
 {
-	struct ecryptfs_inode_info *ii =
-		container_of(work, struct ecryptfs_inode_info, hdr_work);
+	struct ecryptfs_inode_info *ii = container_of(to_delayed_work(work),
+						      struct ecryptfs_inode_info,
+						      hdr_work);
 	struct inode *inode = &ii->vfs_inode;
 	struct ecryptfs_sb_info *sbi = ecryptfs_sb(inode->i_sb);
-	int rc;
 
-	rc = ecryptfs_write_header_buf(inode, ii->hdr_buf);
-	if (rc)
-		mapping_set_error(inode->i_mapping, rc);
-	kfree(ii->hdr_buf);
-	ii->hdr_buf = NULL;
-	clear_bit_unlock(ECRYPTFS_HDR_PENDING, &ii->state);
-	smp_mb__after_atomic();
-	wake_up_bit(&ii->state, ECRYPTFS_HDR_PENDING);
+	write_pending_header(inode);
 	if (atomic_dec_and_test(&sbi->hdr_busy))
 		wake_up_all(&sbi->work_wq);
 	ecryptfs_put_lower_file(inode);
@@ -261,26 +279,56 @@ void ecryptfs_header_work(struct work_struct *work)
 }
 
 /**
- * ecryptfs_wait_header() - wait until the header of a new file is written
+ * ecryptfs_header_written() - the header of a new file is in its lower file
  * @inode: upper inode
  *
+ * Called by whoever wrote the header queued by ecryptfs_initialize_file():
+ * the header work item or the writeback that took the header along with
+ * the file's first page.  Wakes those waiting in ecryptfs_wait_header().
+ */
+void ecryptfs_header_written(struct inode *inode)
+{
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+
+	clear_bit_unlock(ECRYPTFS_HDR_PENDING, &ii->state);
+	smp_mb__after_atomic();
+	wake_up_bit(&ii->state, ECRYPTFS_HDR_PENDING);
+}
+
+/**
+ * ecryptfs_wait_header() - make sure the header of a new file is written
+ * @inode: upper inode, its lower file open
+ *
  * For whoever writes the size field (it lives in the header) or syncs the
- * lower file.
+ * lower file: writes the header if nobody has taken it yet, else waits
+ * until whoever took it has written it.
  */
 void ecryptfs_wait_header(struct inode *inode)
 {
+	if (!test_bit(ECRYPTFS_HDR_PENDING,
+		      &ecryptfs_inode_to_private(inode)->state))
+		return;
+	write_pending_header(inode);
 	wait_on_bit(&ecryptfs_inode_to_private(inode)->state,
 		    ECRYPTFS_HDR_PENDING, TASK_UNINTERRUPTIBLE);
 }
 
 /*
+ * Wait this long before a new file's header is written on its own: a file
+ * written and closed by then has its header written along with its first
+ * page, in one lower write.
+ */
+#define ECRYPTFS_HDR_DELAY_MS 10
+
+/*
  * Give a freshly created file its key and header (spec §1.10).  The header
- * is built here (an unusable key fails the create, as in the reference)
- * and written to the lower file by a work item on another CPU, while the
- * creator goes on to open and write the file: a header in the lower file
- * is only read again after the inode is evicted, which the work item's
- * reference prevents until it is done.  A header in the xattr is written
- * at once.
+ * is built here (an unusable key fails the create, as in the reference).
+ * It goes to the lower file with the file's first page when that is
+ * written back within ECRYPTFS_HDR_DELAY_MS (a small file written and
+ * closed), else alone by a work item on another CPU, or by whoever needs
+ * it first (size field, fsync).  A header in the lower file is only read
+ * again after the inode is evicted, which the work item's reference
+ * prevents until it is done.  A header in the xattr is written at once.
  */
 static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 {
@@ -312,7 +360,8 @@ static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 	ihold(inode);
 	ecryptfs_sb_work_get(ecryptfs_sb(inode->i_sb));
 	atomic_inc(&ecryptfs_sb(inode->i_sb)->hdr_busy);
-	ecryptfs_queue_work_elsewhere(&ii->hdr_work);
+	ecryptfs_queue_delayed_work_elsewhere(&ii->hdr_work,
+					      msecs_to_jiffies(ECRYPTFS_HDR_DELAY_MS));
 out:
 	if (rc)
 		ecryptfs_destroy_crypt_stat(cs);

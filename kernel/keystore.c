@@ -145,7 +145,10 @@ out:
 	return rc;
 }
 
-/* Build the header of @inode into @buf (@len bytes); returns its length. */
+/*
+ * Build the header of @inode into @buf (@len bytes, all zero); returns its
+ * length.
+ */
 static int build_header(struct inode *inode, u8 *buf, size_t len)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
@@ -169,7 +172,6 @@ static int build_header(struct inode *inode, u8 *buf, size_t len)
 	if (cs->flags & ECRYPTFS_ENCRYPT_FILENAMES)
 		flags |= ECRYPTFS_HDR_FLAG_ENCRYPT_FILENAMES;
 	get_random_bytes(&marker, sizeof(marker));
-	memset(buf, 0, len);
 	pos = ecryptfs_hdr_write_fixed(buf, i_size_read(inode), marker, flags,
 				       cs->metadata_size);
 	list_for_each_entry(ks, &cs->key_sigs, list) {
@@ -238,8 +240,8 @@ int ecryptfs_build_metadata(struct inode *inode, u8 **bufp)
 	u8 *buf;
 	int rc;
 
-	/* Not kzalloc: build_header() clears it. */
-	buf = kmalloc(len, GFP_KERNEL);
+	/* Cleared once here (init_on_alloc would clear a kmalloc() too). */
+	buf = kzalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	rc = build_header(inode, buf, len);

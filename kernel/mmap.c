@@ -536,17 +536,62 @@ static void rd_batch_finish(struct inode *inode, struct ecryptfs_rd_batch *b)
  * Encrypt the batch (spread over the CPUs), unlock its plaintext pages and
  * write the ciphertext with one lower write.
  */
+/* Header pages the first data write of a new file can carry along. */
+#define ECRYPTFS_HDR_BVECS 3
+
+/*
+ * Describe the kmalloc'ed buffer @buf of @len bytes in bio_vecs, one per
+ * page it touches.  Return: how many.
+ */
+static unsigned int buf_bvecs(struct bio_vec *bv, u8 *buf, size_t len)
+{
+	unsigned int n = 0;
+
+	while (len) {
+		size_t off = offset_in_page(buf);
+		size_t l = min_t(size_t, len, PAGE_SIZE - off);
+
+		bv[n].bv_page = virt_to_page(buf);
+		bv[n].bv_offset = off;
+		bv[n].bv_len = l;
+		n++;
+		buf += l;
+		len -= l;
+	}
+	return n;
+}
+
+/*
+ * The header of a new file still queued for its lower file (see
+ * ecryptfs_initialize_file()), taken by the writeback of the file's first
+ * page so that header, size field and data go down in one lower write
+ * instead of three.  NULL if there is none or the header work has it.
+ */
+static u8 *wb_take_header(struct ecryptfs_wb_ctx *c)
+{
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(c->inode);
+	struct ecryptfs_crypt_stat *cs = &ii->crypt_stat;
+
+	if (c->first || !test_bit(ECRYPTFS_HDR_PENDING, &ii->state) ||
+	    ecryptfs_lower_header_size(cs) != cs->metadata_size ||
+	    cs->metadata_size > (ECRYPTFS_HDR_BVECS - 1) * PAGE_SIZE)
+		return NULL;
+	return xchg(&ii->hdr_buf, NULL);
+}
+
 static int wb_flush(struct ecryptfs_wb_ctx *c)
 {
-	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(c->inode);
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(c->inode);
+	struct ecryptfs_crypt_stat *cs = &ii->crypt_stat;
 	struct file *lower = lower_file_of(c->inode);
-	struct bio_vec bv[ECRYPTFS_BATCH_PAGES];
+	struct bio_vec bv[ECRYPTFS_HDR_BVECS + ECRYPTFS_BATCH_PAGES];
 	struct iov_iter it;
-	unsigned int nr = c->n, i;
+	unsigned int nr = c->n, nh = 0, i;
 	size_t len = (size_t)nr << PAGE_SHIFT;
+	bool wb, size_dirty = false;
+	u8 *hdr = NULL;
 	loff_t pos;
 	ssize_t n;
-	bool wb;
 	int rc;
 
 	if (!nr)
@@ -570,13 +615,30 @@ static int wb_flush(struct ecryptfs_wb_ctx *c)
 	rc = -EIO;
 	if (!lower)
 		goto out;
-	pages_iter(&it, ITER_SOURCE, bv, c->ct, nr);
+	hdr = wb_take_header(c);
+	if (hdr) {
+		/* Nobody else writes the size field while the header is due. */
+		size_dirty = test_and_clear_bit(ECRYPTFS_SIZE_DIRTY, &ii->state);
+		ecryptfs_hdr_put_size(hdr, i_size_read(c->inode));
+		nh = buf_bvecs(bv, hdr, cs->metadata_size);
+		len += cs->metadata_size;
+		pos = 0;
+	}
+	pages_iter(&it, ITER_SOURCE, bv + nh, c->ct, nr);
+	if (nh)
+		iov_iter_bvec(&it, ITER_SOURCE, bv, nh + nr, len);
 	n = vfs_iter_write(lower, &it, &pos, 0);
 	rc = n < 0 ? (int)n : 0;
 	if (!rc && n != len)
 		rc = -EIO;
 	if (!rc)
 		mark_inode_dirty_sync(c->inode);
+	if (hdr) {
+		if (rc && size_dirty)
+			set_bit(ECRYPTFS_SIZE_DIRTY, &ii->state);
+		kfree(hdr);
+		ecryptfs_header_written(c->inode);
+	}
 out:
 	if (rc) {
 		ecryptfs_err_rl(c->inode, "error writing pages %lu-%lu; rc = [%d]\n",

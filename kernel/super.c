@@ -34,7 +34,7 @@ static struct inode *ecryptfs_alloc_inode(struct super_block *sb)
 	atomic_set(&ii->sa_misses, 0);
 	ii->sa_scanned = jiffies - HZ;
 	ii->hdr_buf = NULL;
-	INIT_WORK(&ii->hdr_work, ecryptfs_header_work);
+	INIT_DELAYED_WORK(&ii->hdr_work, ecryptfs_header_work);
 	return &ii->vfs_inode;
 }
 

@@ -143,10 +143,14 @@ for how in syncfs sync; do
 	remount ours
 	mkdir $U/$how || fail "mkdir $how"
 	python3 - "$U/$how" <<'PY' || fail "$how: writing 50 files"
-import os, sys
+import os, stat, sys
 for i in range(50):
     with open(os.path.join(sys.argv[1], "d%d" % i), "wb") as f:
         f.write(os.urandom(5000 + i))
+# Headers written on their own (no first page to go along with).
+for i in range(10):
+    os.mknod(os.path.join(sys.argv[1], "m%d" % i), 0o644 | stat.S_IFREG)
+    os.close(os.open(os.path.join(sys.argv[1], "e%d" % i), os.O_CREAT | os.O_WRONLY, 0o644))
 PY
 	if [ $how = syncfs ]; then sync -f $U/$how; else sync; fi || fail "$how failed"
 	echo 1 > /proc/sys/vm/drop_caches
@@ -156,6 +160,9 @@ PY
 	for i in 0 49; do
 		expect "size of d$i after $how, via the reference" $((5000 + i)) "$(stat -c %s $U/$how/d$i)"
 	done
+	cmp -s /dev/null $U/$how/m9 || fail "empty file made by mknod: unreadable after $how"
+	cmp -s /dev/null $U/$how/e9 || fail "empty file made by open: unreadable after $how"
+	expect "lower size of an empty file" 8192 "$(stat -c %s $L/$how/e0)"
 	umount $U
 done
 
