@@ -535,6 +535,20 @@ static int next_cpu(int cpu)
 	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
 }
 
+/*
+ * The @n-th online CPU after the caller's (wrapping around), with
+ * preemption disabled until put_cpu().
+ */
+static int nth_cpu_get(unsigned int n)
+{
+	int cpu = get_cpu();
+
+	n %= num_online_cpus();
+	while (n--)
+		cpu = next_cpu(cpu);
+	return cpu;
+}
+
 /**
  * ecryptfs_queue_work_nth() - queue @work on the module's per-CPU
  * workqueue, on the @n-th online CPU after the caller's
@@ -546,13 +560,9 @@ static int next_cpu(int cpu)
  */
 bool ecryptfs_queue_work_nth(struct work_struct *work, unsigned int n)
 {
-	int cpu = get_cpu();
 	bool queued;
 
-	n %= num_online_cpus();
-	while (n--)
-		cpu = next_cpu(cpu);
-	queued = queue_work_on(cpu, ecryptfs_crypt_wq, work);
+	queued = queue_work_on(nth_cpu_get(n), ecryptfs_crypt_wq, work);
 	put_cpu();
 	return queued;
 }
@@ -569,12 +579,10 @@ bool ecryptfs_queue_work_nth(struct work_struct *work, unsigned int n)
 bool ecryptfs_queue_delayed_work_elsewhere(struct delayed_work *dwork,
 					   unsigned long delay)
 {
-	int cpu = get_cpu();
 	bool queued;
 
-	if (num_online_cpus() > 1)
-		cpu = next_cpu(cpu);
-	queued = queue_delayed_work_on(cpu, ecryptfs_crypt_wq, dwork, delay);
+	queued = queue_delayed_work_on(nth_cpu_get(1), ecryptfs_crypt_wq,
+				       dwork, delay);
 	put_cpu();
 	return queued;
 }

@@ -283,8 +283,9 @@ void ecryptfs_header_work(struct work_struct *work)
  * @inode: upper inode
  *
  * Called by whoever wrote the header queued by ecryptfs_initialize_file():
- * the header work item or the writeback that took the header along with
- * the file's first page.  Wakes those waiting in ecryptfs_wait_header().
+ * the header work item, the writeback that took the header along with the
+ * file's first page, or a size writer that needed it first.  Wakes those
+ * waiting in ecryptfs_wait_header().
  */
 void ecryptfs_header_written(struct inode *inode)
 {

@@ -532,10 +532,6 @@ static void rd_batch_finish(struct inode *inode, struct ecryptfs_rd_batch *b)
 	b->n = 0;
 }
 
-/*
- * Encrypt the batch (spread over the CPUs), unlock its plaintext pages and
- * write the ciphertext with one lower write.
- */
 /* Header pages the first data write of a new file can carry along. */
 #define ECRYPTFS_HDR_BVECS 3
 
@@ -579,6 +575,10 @@ static u8 *wb_take_header(struct ecryptfs_wb_ctx *c)
 	return xchg(&ii->hdr_buf, NULL);
 }
 
+/*
+ * Encrypt the batch (spread over the CPUs), unlock its plaintext pages and
+ * write the ciphertext with one lower write.
+ */
 static int wb_flush(struct ecryptfs_wb_ctx *c)
 {
 	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(c->inode);
