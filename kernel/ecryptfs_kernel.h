@@ -15,6 +15,7 @@
 #include <linux/ratelimit.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <linux/llist.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
 #include <crypto/skcipher.h>
@@ -112,6 +113,8 @@ struct ecryptfs_mount_crypt_stat {
  *            @work_busy); sync waits for them
  * @work_wq: where unmount waits for @work_busy and sync for @hdr_busy to
  *           reach 0
+ * @dead_inodes: deleted lower inodes whose last reference @dead_work drops
+ * @dead_work: drops them, on another CPU than the unlinker's
  */
 struct ecryptfs_sb_info {
 	struct super_block *lower_sb;
@@ -119,6 +122,8 @@ struct ecryptfs_sb_info {
 	atomic_t work_busy;
 	atomic_t hdr_busy;
 	wait_queue_head_t work_wq;
+	struct llist_head dead_inodes;
+	struct work_struct dead_work;
 };
 
 struct ecryptfs_key_sig {
@@ -317,6 +322,7 @@ bool ecryptfs_queue_delayed_work_elsewhere(struct delayed_work *dwork,
 					   unsigned long delay);
 void ecryptfs_write_behind_work(struct work_struct *work);
 void ecryptfs_header_work(struct work_struct *work);
+void ecryptfs_dead_inodes_work(struct work_struct *work);
 void ecryptfs_header_written(struct inode *inode);
 void ecryptfs_wait_header(struct inode *inode);
 int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,

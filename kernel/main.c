@@ -213,6 +213,8 @@ static struct ecryptfs_sb_info *ecryptfs_alloc_sbi(void)
 	atomic_set(&sbi->work_busy, 0);
 	atomic_set(&sbi->hdr_busy, 0);
 	init_waitqueue_head(&sbi->work_wq);
+	init_llist_head(&sbi->dead_inodes);
+	INIT_WORK(&sbi->dead_work, ecryptfs_dead_inodes_work);
 	return sbi;
 }
 
@@ -354,6 +356,15 @@ static void ecryptfs_kill_block_super(struct super_block *sb)
 		sbi->lower_sb = NULL;
 	}
 	kill_anon_super(sb);
+	if (sbi) {
+		/*
+		 * Inodes deleted before SB_ACTIVE went (their lower inodes
+		 * queued, see ecryptfs_evict_inode()) are released before the
+		 * lower file system can be unmounted.
+		 */
+		flush_work(&sbi->dead_work);
+		wait_event(sbi->work_wq, !atomic_read(&sbi->work_busy));
+	}
 	ecryptfs_free_sbi(sbi);
 }
 

@@ -44,6 +44,72 @@ static void ecryptfs_free_inode(struct inode *inode)
 			ecryptfs_inode_to_private(inode));
 }
 
+/*
+ * Deleted lower inodes.  The last reference to an unlinked lower inode
+ * frees its blocks and the inode itself (for ext4: a journalled truncate,
+ * bitmap and orphan-list updates), which is most of what an unlink costs.
+ * The eviction of the upper inode hands that reference to a work item on
+ * another CPU, so that unlink(2), rmdir(2) and rename(2) over a file
+ * return once the name is gone.  statfs, sync and unmount wait for the
+ * queue, so no caller sees the space still in use afterwards.
+ */
+struct ecryptfs_dead_inode {
+	struct llist_node node;
+	struct inode *inode;
+};
+
+/**
+ * ecryptfs_dead_inodes_work() - drop the references queued by
+ * ecryptfs_evict_inode() to deleted lower inodes
+ * @work: the mount's dead_work
+ */
+void ecryptfs_dead_inodes_work(struct work_struct *work)
+{
+	struct ecryptfs_sb_info *sbi = container_of(work, struct ecryptfs_sb_info,
+						    dead_work);
+	struct llist_node *list = llist_del_all(&sbi->dead_inodes);
+	struct ecryptfs_dead_inode *d, *next;
+
+	llist_for_each_entry_safe(d, next, llist_reverse_order(list), node) {
+		iput(d->inode);
+		kfree(d);
+		cond_resched();
+	}
+	ecryptfs_sb_work_put(sbi);
+}
+
+/* Wait until the deleted lower inodes queued so far are released. */
+static void flush_dead_inodes(struct ecryptfs_sb_info *sbi)
+{
+	flush_work(&sbi->dead_work);
+}
+
+/*
+ * Drop the upper inode's reference to @lower: on another CPU when it is
+ * probably the last one to a deleted inode, at once otherwise (also while
+ * the mount ends: unmount must leave no lower inode behind).
+ */
+static void put_lower_inode(struct super_block *sb, struct inode *lower)
+{
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
+	struct ecryptfs_dead_inode *d;
+
+	if (lower->i_nlink || !(sb->s_flags & SB_ACTIVE))
+		goto now;
+	d = kmalloc(sizeof(*d), GFP_NOWAIT | __GFP_NOWARN);
+	if (!d)
+		goto now;
+	d->inode = lower;
+	if (llist_add(&d->node, &sbi->dead_inodes)) {
+		ecryptfs_sb_work_get(sbi);
+		if (!ecryptfs_queue_work_elsewhere(&sbi->dead_work))
+			ecryptfs_sb_work_put(sbi);
+	}
+	return;
+now:
+	iput(lower);
+}
+
 static void ecryptfs_evict_inode(struct inode *inode)
 {
 	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
@@ -59,7 +125,7 @@ static void ecryptfs_evict_inode(struct inode *inode)
 		ii->lower_file = NULL;
 	}
 	ecryptfs_destroy_crypt_stat(&ii->crypt_stat);
-	iput(ii->lower_inode);
+	put_lower_inode(inode->i_sb, ii->lower_inode);
 }
 
 static int ecryptfs_statfs(struct dentry *dentry, struct kstatfs *buf)
@@ -69,6 +135,7 @@ static int ecryptfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 
 	if (!lower_dentry->d_sb->s_op->statfs)
 		return -ENOSYS;
+	flush_dead_inodes(ecryptfs_sb(dentry->d_sb));
 	rc = lower_dentry->d_sb->s_op->statfs(lower_dentry, buf);
 	if (rc)
 		return rc;
@@ -133,10 +200,11 @@ static int ecryptfs_show_options(struct seq_file *m, struct dentry *root)
 
 /*
  * sync(2) and syncfs(2): the upper writeback only fills the lower page
- * cache, and a new file's header may still be queued for its lower file.
- * Wait for those header writes, then sync the lower file system, so that
- * what was written through this mount is on disk when the call returns.
- * (The reference leaves that to the lower file system's own writeback.)
+ * cache, a new file's header may still be queued for its lower file and a
+ * deleted lower inode may still wait to be freed.  Wait for those, then
+ * sync the lower file system, so that what was written (or deleted)
+ * through this mount is on disk when the call returns.  (The reference
+ * leaves that to the lower file system's own writeback.)
  */
 static int ecryptfs_sync_fs(struct super_block *sb, int wait)
 {
@@ -147,6 +215,7 @@ static int ecryptfs_sync_fs(struct super_block *sb, int wait)
 	/* lower_sb is NULL before the mount is set up and once it ends. */
 	if (!wait || !lower_sb)
 		return 0;
+	flush_dead_inodes(sbi);
 	wait_event(sbi->work_wq, !atomic_read(&sbi->hdr_busy));
 	down_read(&lower_sb->s_umount);
 	rc = sync_filesystem(lower_sb);

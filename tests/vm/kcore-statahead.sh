@@ -202,6 +202,48 @@ for i in 1 2 3 4 5 6 7 8; do echo new > $U/many/new$i || fail "create new$i"; do
 wait $lister || fail "ls -l during creates"
 expect "files after the creates" 3008 "$(ls $U/many | wc -l)"
 
+log "deleted files: space free when unlink returns, nothing left at unmount"
+# The last reference to a deleted lower inode is dropped on another CPU;
+# statfs must not see the space still in use, and unmount must leave no
+# lower inode behind.
+remount ours
+mkdir $U/del || fail "mkdir del"
+python3 - "$U/del" "$U" "$L" <<'PY' || fail "deleted files"
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+d, upper, lower = sys.argv[1:4]
+big = os.path.join(d, "big")
+with open(big, "wb") as f:
+    f.write(b"x" * (32 << 20))
+    os.fsync(f.fileno())
+for i in range(300):
+    with open(os.path.join(d, "f%d" % i), "wb") as f:
+        f.write(b"y" * 5000)
+def free():
+    st = os.statvfs(d)
+    return st.f_bavail * st.f_frsize
+before = free()
+os.unlink(big)
+freed = free() - before
+if freed < 30 << 20:
+    sys.exit("statfs right after unlinking a 32 MiB file: %d bytes freed" % freed)
+fd = os.open(os.path.join(d, "f0"), os.O_RDONLY)
+os.unlink(os.path.join(d, "f0"))
+if os.read(fd, 10000) != b"y" * 5000:
+    sys.exit("an open file unlinked: contents changed")
+os.close(fd)
+for i in range(1, 300):
+    os.unlink(os.path.join(d, "f%d" % i))
+os.rmdir(d)
+for m in (upper, lower):
+    if libc.umount2(m.encode(), 0):
+        sys.exit("umount %s right after unlinks: %s" % (m, os.strerror(ctypes.get_errno())))
+PY
+if dmesg | grep -q "Busy inodes"; then fail "lower inodes left behind at unmount: $(dmesg | grep 'Busy inodes')"; fi
+if [ -b /dev/vda ]; then mount -t ext4 /dev/vda $L; else mount -t ext4 -o loop /run/lower-img/ext4.img $L; fi ||
+	fail "cannot mount the lower file system again"
+[ ! -e $L/del ] || fail "the deleted directory is still in the lower file system"
+
 log "the lower file system is not busy once the upper one is unmounted"
 remount ours
 # One process, so that both unmounts follow the listing at once.
