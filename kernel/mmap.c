@@ -739,6 +739,27 @@ static void rd_batches_finish(struct inode *inode,
 		rd_batch_finish(inode, &bs[i]);
 }
 
+/*
+ * A read of the start of a small file whose data is not in the lower page
+ * cache: the file's directory may be worth a data scan (statahead.c).
+ */
+static void note_data_miss(struct readahead_control *rac, struct inode *inode)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct inode *lower_inode = ecryptfs_inode_to_lower(inode);
+	void *entry;
+
+	if (!rac->file || readahead_index(rac) ||
+	    i_size_read(inode) > SZ_16K ||
+	    (cs->flags & (ECRYPTFS_ENCRYPTED | ECRYPTFS_VIEW_AS_ENCRYPTED)) !=
+	    ECRYPTFS_ENCRYPTED)
+		return;
+	entry = xa_load(&lower_inode->i_mapping->i_pages,
+			ecryptfs_lower_header_size(cs) >> PAGE_SHIFT);
+	if (!entry || xa_is_value(entry))
+		ecryptfs_statahead_data_miss(rac->file);
+}
+
 static void ecryptfs_readahead(struct readahead_control *rac)
 {
 	struct inode *inode = rac->mapping->host;
@@ -751,6 +772,7 @@ static void ecryptfs_readahead(struct readahead_control *rac)
 	unsigned int nr = 0;
 	struct folio *folio;
 
+	note_data_miss(rac, inode);
 	/* Without memory for the batches, each page is read on its own. */
 	bs = kmalloc_array(max, sizeof(*bs), GFP_NOFS | __GFP_NOWARN);
 	b = bs;

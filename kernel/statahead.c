@@ -47,6 +47,11 @@
  */
 #define ECRYPTFS_STATAHEAD_PAGES 1
 #define ECRYPTFS_PROBE_PAGES 4
+/*
+ * A data scan (see ecryptfs_statahead_data_miss()) reads this much of each
+ * file: the header and 16 KiB of data, all of nine small files in ten.
+ */
+#define ECRYPTFS_DATA_AHEAD_PAGES 6
 
 /**
  * ecryptfs_lower_cache_usable() - may the lower page cache be read
@@ -88,6 +93,31 @@ static void readahead_header(struct inode *lower_inode, unsigned long max)
 	{
 		DEFINE_READAHEAD(ractl, NULL, &ra, mapping, 0);
 
+		page_cache_ra_unbounded(&ractl, nr, 0);
+	}
+}
+
+/*
+ * Start reading the first @max pages of a lower file (the header, in the
+ * page cache already, and the data after it), without waiting.
+ */
+static void readahead_data(struct inode *lower_inode, unsigned long max)
+{
+	struct address_space *mapping = lower_inode->i_mapping;
+	struct file_ra_state ra = { };
+	loff_t size = i_size_read(lower_inode);
+	unsigned long nr;
+
+	if (size <= 0 || IS_DAX(lower_inode) || !mapping->a_ops->readahead)
+		return;
+	nr = min_t(loff_t, DIV_ROUND_UP(size, PAGE_SIZE), max);
+	/* Read already (or being read): the last page wanted is there. */
+	if (xa_load(&mapping->i_pages, nr - 1))
+		return;
+	{
+		DEFINE_READAHEAD(ractl, NULL, &ra, mapping, 0);
+
+		/* Pages in the cache already are skipped. */
 		page_cache_ra_unbounded(&ractl, nr, 0);
 	}
 }
@@ -193,6 +223,7 @@ struct ecryptfs_statahead_part {
  * @order: offsets into @recs, sorted by inode number
  * @count: names noted
  * @pages: pages of each lower file to read ahead
+ * @data: a data scan (see struct ecryptfs_statahead)
  * @len: bytes used in @recs
  * @size: bytes in @recs
  * @recs: each an inode number (8 bytes, unaligned), a length byte and the
@@ -208,6 +239,7 @@ struct ecryptfs_statahead_work {
 	u16 *order;
 	unsigned int count;
 	unsigned int pages;
+	bool data;
 	size_t len, size;
 	char recs[];
 };
@@ -225,7 +257,7 @@ static void statahead_done(struct ecryptfs_statahead_work *w)
 	struct ecryptfs_inode_info *dii = ecryptfs_inode_to_private(w->dir);
 	struct ecryptfs_sb_info *sbi = w->sbi;
 
-	if (atomic_dec_and_test(&dii->sa_busy))
+	if (!w->data && atomic_dec_and_test(&dii->sa_busy))
 		wake_up_var(&dii->sa_busy);
 	iput(w->dir);
 	path_put(&w->lower_dir);
@@ -260,8 +292,12 @@ static void statahead_work(struct work_struct *work)
 		if (IS_ERR(d))
 			continue;
 		inode = d_inode(d);
-		if (inode && d_is_reg(d))
-			readahead_header(inode, w->pages);
+		if (inode && d_is_reg(d)) {
+			if (w->data)
+				readahead_data(inode, w->pages);
+			else
+				readahead_header(inode, w->pages);
+		}
 		dput(d);
 	}
 	blk_finish_plug(&plug);
@@ -288,6 +324,7 @@ void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct inode *dir,
 	sa->size = STATAHEAD_MIN_ALLOC;
 	sa->pages = ECRYPTFS_STATAHEAD_PAGES;
 	sa->left = 0;
+	sa->data = false;
 	sa->off = !ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(dir->i_sb));
 }
 
@@ -329,7 +366,8 @@ static void statahead_start(struct ecryptfs_statahead_work *w,
 	w->cred = get_current_cred();
 	ihold(dir);
 	w->dir = dir;
-	atomic_inc(&ecryptfs_inode_to_private(dir)->sa_busy);
+	if (!w->data)
+		atomic_inc(&ecryptfs_inode_to_private(dir)->sa_busy);
 	atomic_set(&w->nr_parts, nr);
 	for (i = 0; i < nr; i++) {
 		struct ecryptfs_statahead_part *part = &w->parts[i];
@@ -380,6 +418,7 @@ void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
 		w->count = 0;
 		w->len = 0;
 		w->pages = sa->pages;
+		w->data = sa->data;
 		w->size = sa->size - offsetof(struct ecryptfs_statahead_work,
 					      recs);
 		w->sbi = sbi;
@@ -420,8 +459,17 @@ void ecryptfs_statahead_end(struct ecryptfs_statahead *sa)
  * STATAHEAD_SCAN_NAMES regular files) and reads their headers and first
  * data pages ahead as a listing would; lookups in the directory wait for
  * it as they do for a listing.
+ *
+ * Data scans.  A listing reads only the first page of each file, so a
+ * program that lists a directory and then reads its files (find, grep -r,
+ * a backup) would read each file's data with a request of its own.  After
+ * STATAHEAD_DATA_MISSES reads of small files of a directory that had to
+ * go to the disk, a work item lists the lower directory and reads the
+ * first ECRYPTFS_DATA_AHEAD_PAGES of each file ahead; nobody waits for it,
+ * the reads that follow find their pages read or being read.
  */
 #define STATAHEAD_MISSES 8
+#define STATAHEAD_DATA_MISSES 4
 #define STATAHEAD_SCAN_NAMES 8192
 
 struct ecryptfs_statahead_scan {
@@ -431,6 +479,7 @@ struct ecryptfs_statahead_scan {
 	struct path lower_dir;
 	const struct cred *cred;
 	struct inode *dir;
+	bool data;
 };
 
 static bool scan_actor(struct dir_context *ctx, const char *name, int len,
@@ -455,7 +504,9 @@ static void scan_work(struct work_struct *work)
 	lower = dentry_open(&sc->lower_dir, O_RDONLY | O_DIRECTORY, sc->cred);
 	if (!IS_ERR(lower)) {
 		ecryptfs_statahead_init(&sc->sa, sc->dir, &sc->lower_dir);
-		sc->sa.pages = ECRYPTFS_PROBE_PAGES;
+		sc->sa.pages = sc->data ? ECRYPTFS_DATA_AHEAD_PAGES :
+					  ECRYPTFS_PROBE_PAGES;
+		sc->sa.data = sc->data;
 		sc->sa.left = STATAHEAD_SCAN_NAMES + 1;
 		sc->ctx = (struct dir_context){ .actor = scan_actor };
 		iterate_dir(lower, &sc->ctx);
@@ -465,41 +516,35 @@ static void scan_work(struct work_struct *work)
 	revert_creds(old);
 	put_cred(sc->cred);
 	path_put(&sc->lower_dir);
-	if (atomic_dec_and_test(&dii->sa_busy))
+	if (!sc->data && atomic_dec_and_test(&dii->sa_busy))
 		wake_up_var(&dii->sa_busy);
 	iput(sc->dir);
 	kfree(sc);
 	ecryptfs_sb_work_put(sbi);
 }
 
-/**
- * ecryptfs_statahead_miss() - note a lookup that had to read a header
- * @dir: upper directory of the looked-up file
- * @lower_dir: its lower directory
- * @lower_inode: the lower inode of the looked-up file
- *
- * Starts the statahead of @dir after STATAHEAD_MISSES such lookups (again
- * after as many more, at most once a second: a directory larger than one
- * scan, or whose pages were dropped again).
+/*
+ * Count a miss in @dir (@misses of @dir's inode info), and after @min
+ * misses, at most once a second (@scanned), queue a scan of @dir.  A
+ * directory larger than one scan, or whose pages were dropped again, is
+ * scanned again after as many misses.
  */
-void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,
-			     struct inode *lower_inode)
+static void scan_after_misses(struct inode *dir, const struct path *lower_dir,
+			      atomic_t *misses, unsigned long *scanned,
+			      int min, bool data)
 {
 	struct ecryptfs_inode_info *dii = ecryptfs_inode_to_private(dir);
 	struct ecryptfs_sb_info *sbi = ecryptfs_sb(dir->i_sb);
 	struct ecryptfs_statahead_scan *sc;
 
-	if (!ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(dir->i_sb)) ||
-	    xa_load(&lower_inode->i_mapping->i_pages, 0) ||
-	    atomic_inc_return(&dii->sa_misses) < STATAHEAD_MISSES ||
+	if (atomic_inc_return(misses) < min ||
 	    atomic_read(&dii->sa_busy) ||
 	    atomic_read(&sbi->work_busy) >= STATAHEAD_MAX_BUSY)
 		return;
-	/* Once per STATAHEAD_MISSES misses, and at most once a second. */
-	if (time_before(jiffies, READ_ONCE(dii->sa_scanned) + HZ) ||
-	    atomic_xchg(&dii->sa_misses, 0) < STATAHEAD_MISSES)
+	if (time_before(jiffies, READ_ONCE(*scanned) + HZ) ||
+	    atomic_xchg(misses, 0) < min)
 		return;
-	WRITE_ONCE(dii->sa_scanned, jiffies);
+	WRITE_ONCE(*scanned, jiffies);
 	sc = kmalloc(sizeof(*sc), GFP_KERNEL | __GFP_NOWARN);
 	if (!sc)
 		return;
@@ -509,9 +554,56 @@ void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,
 	sc->cred = get_current_cred();
 	ihold(dir);
 	sc->dir = dir;
-	atomic_inc(&dii->sa_busy);
+	sc->data = data;
+	if (!data)
+		atomic_inc(&dii->sa_busy);
 	ecryptfs_sb_work_get(sbi);
 	ecryptfs_queue_work_elsewhere(&sc->work);
+}
+
+/**
+ * ecryptfs_statahead_miss() - note a lookup that had to read a header
+ * @dir: upper directory of the looked-up file
+ * @lower_dir: its lower directory
+ * @lower_inode: the lower inode of the looked-up file
+ *
+ * Starts the statahead of @dir after STATAHEAD_MISSES such lookups.
+ */
+void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,
+			     struct inode *lower_inode)
+{
+	struct ecryptfs_inode_info *dii = ecryptfs_inode_to_private(dir);
+
+	if (!ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(dir->i_sb)) ||
+	    xa_load(&lower_inode->i_mapping->i_pages, 0))
+		return;
+	scan_after_misses(dir, lower_dir, &dii->sa_misses, &dii->sa_scanned,
+			  STATAHEAD_MISSES, false);
+}
+
+/**
+ * ecryptfs_statahead_data_miss() - note a read of a small file whose data
+ * was not in the lower page cache
+ * @file: the upper file read
+ *
+ * Starts a data scan of the file's directory after STATAHEAD_DATA_MISSES
+ * such reads.
+ */
+void ecryptfs_statahead_data_miss(struct file *file)
+{
+	struct dentry *parent;
+	struct inode *dir;
+
+	if (!ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(file_inode(file)->i_sb)))
+		return;
+	parent = dget_parent(file->f_path.dentry);
+	dir = d_inode(parent);
+	if (dir && dir->i_sb == file_inode(file)->i_sb)
+		scan_after_misses(dir, ecryptfs_dentry_to_lower_path(parent),
+				  &ecryptfs_inode_to_private(dir)->sa_data_misses,
+				  &ecryptfs_inode_to_private(dir)->sa_data_scanned,
+				  STATAHEAD_DATA_MISSES, true);
+	dput(parent);
 }
 
 /**

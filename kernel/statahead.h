@@ -19,6 +19,8 @@ struct ecryptfs_statahead_work;
  * @pages: pages of each lower file to read ahead
  * @left: when not 0, one more than the names still to be noted
  * @off: no statahead for this call
+ * @data: read the files' data ahead (their headers are read already);
+ *        lookups do not wait for it
  */
 struct ecryptfs_statahead {
 	struct ecryptfs_statahead_work *w;
@@ -28,6 +30,7 @@ struct ecryptfs_statahead {
 	unsigned int pages;
 	unsigned int left;
 	bool off;
+	bool data;
 };
 
 bool ecryptfs_lower_cache_usable(struct super_block *lower_sb);
@@ -40,5 +43,6 @@ void ecryptfs_statahead_end(struct ecryptfs_statahead *sa);
 void ecryptfs_statahead_wait_dir(struct inode *dir);
 void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,
 			     struct inode *lower_inode);
+void ecryptfs_statahead_data_miss(struct file *file);
 
 #endif /* ECRYPTFS_STATAHEAD_H */

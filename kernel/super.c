@@ -33,6 +33,8 @@ static struct inode *ecryptfs_alloc_inode(struct super_block *sb)
 	atomic_set(&ii->sa_busy, 0);
 	atomic_set(&ii->sa_misses, 0);
 	ii->sa_scanned = jiffies - HZ;
+	atomic_set(&ii->sa_data_misses, 0);
+	ii->sa_data_scanned = jiffies - HZ;
 	ii->hdr_buf = NULL;
 	INIT_DELAYED_WORK(&ii->hdr_work, ecryptfs_header_work);
 	return &ii->vfs_inode;

@@ -69,6 +69,23 @@ for n in $sizes; do
 	expect "contents of s$n" "$(cat /tmp/s$n.md5)" "$(md5sum < $U/s$n)"
 done
 
+log "files read after a listing: the data of the others is read ahead"
+# A listing reads the first page of each lower file; after 4 reads of small
+# files that had to go to the disk, the module reads the first pages of
+# every file of the directory ahead (data scan).
+mkdir $U/rd || fail "mkdir rd"
+for i in $(seq 1 60); do head -c 5000 /dev/urandom > $U/rd/f$i || fail "write rd/f$i"; done
+md5sum $U/rd/f* | sed "s|$U/rd/||" > /tmp/rd.md5
+remount ours
+ls -l $U/rd > /dev/null
+for f in $(ls -U $U/rd | head -6); do cat $U/rd/$f > /dev/null || fail "read rd/$f"; done
+sleep 1
+# Lower files of 16 KiB: 4 pages each once read ahead, 1 after the listing.
+full=$(fincore --noheadings --raw --output PAGES $L/rd/* | awk '$1 == 4 { n++ } END { print n + 0 }')
+[ "$full" -ge 50 ] || fail "data scan: only $full of 60 lower files wholly in the page cache"
+(cd $U/rd && md5sum -c --quiet /tmp/rd.md5) || fail "contents after the data scan"
+rm -r $U/rd
+
 log "a file grown and truncated, listed cold"
 echo appended >> $U/s4096 || fail "append"
 truncate -s 5000 $U/s8193 || fail "truncate"
