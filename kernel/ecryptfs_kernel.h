@@ -115,6 +115,11 @@ struct ecryptfs_mount_crypt_stat {
  *           reach 0
  * @dead_inodes: deleted lower inodes whose last reference @dead_work drops
  * @dead_work: drops them, on another CPU than the unlinker's
+ * @prep_lock: protects @prepared and @nr_prepared
+ * @prepared: keys for new files prepared ahead by @prep_work (keystore.c)
+ * @nr_prepared: how many
+ * @prep_work: prepares them, on another CPU than the creator's
+ * @prep_off: this mount's keys cannot be prepared ahead
  */
 struct ecryptfs_sb_info {
 	struct super_block *lower_sb;
@@ -124,6 +129,11 @@ struct ecryptfs_sb_info {
 	wait_queue_head_t work_wq;
 	struct llist_head dead_inodes;
 	struct work_struct dead_work;
+	spinlock_t prep_lock;
+	struct list_head prepared;
+	unsigned int nr_prepared;
+	struct work_struct prep_work;
+	bool prep_off;
 };
 
 struct ecryptfs_key_sig {
@@ -390,7 +400,9 @@ int ecryptfs_find_passphrase_kek(struct ecryptfs_mount_crypt_stat *mcs,
 				 const char *sig, u8 *kek);
 
 /* keystore.c */
-int ecryptfs_new_file_context(struct inode *inode);
+int ecryptfs_new_file_context(struct inode *inode, u8 **hdrp);
+void ecryptfs_prepare_work(struct work_struct *work);
+void ecryptfs_drop_prepared(struct ecryptfs_sb_info *sbi);
 int ecryptfs_build_metadata(struct inode *inode, u8 **bufp);
 int ecryptfs_write_header_buf(struct inode *inode, const u8 *buf);
 int ecryptfs_write_metadata(struct dentry *dentry, struct inode *inode);

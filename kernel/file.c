@@ -140,7 +140,7 @@ static int ecryptfs_open(struct inode *inode, struct file *file)
 			rc = 0;
 		} else if (!(mcs->flags & ECRYPTFS_XATTR_METADATA_ENABLED) &&
 			   !i_size_read(ecryptfs_inode_to_lower(inode))) {
-			rc = ecryptfs_new_file_context(inode);
+			rc = ecryptfs_new_file_context(inode, NULL);
 			if (!rc) {
 				i_size_write(inode, 0);
 				cs->flags |= ECRYPTFS_I_SIZE_INITIALIZED;

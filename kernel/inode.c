@@ -335,10 +335,11 @@ static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
 	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+	u8 *hdr;
 	int rc;
 
 	mutex_lock(&cs->cs_mutex);
-	rc = ecryptfs_new_file_context(inode);
+	rc = ecryptfs_new_file_context(inode, &hdr);
 	if (rc)
 		goto out;
 	i_size_write(inode, 0);
@@ -351,12 +352,18 @@ static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 		ecryptfs_put_lower_file(inode);
 		goto out;
 	}
-	rc = ecryptfs_build_metadata(inode, &ii->hdr_buf);
-	if (rc < 0) {
-		ecryptfs_put_lower_file(inode);
-		goto out;
+	/* Built ahead with a prepared key, or now. */
+	if (hdr) {
+		ii->hdr_buf = hdr;
+		hdr = NULL;
+	} else {
+		rc = ecryptfs_build_metadata(inode, &ii->hdr_buf);
+		if (rc < 0) {
+			ecryptfs_put_lower_file(inode);
+			goto out;
+		}
+		rc = 0;
 	}
-	rc = 0;
 	set_bit(ECRYPTFS_HDR_PENDING, &ii->state);
 	ihold(inode);
 	ecryptfs_sb_work_get(ecryptfs_sb(inode->i_sb));
@@ -364,6 +371,7 @@ static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 	ecryptfs_queue_delayed_work_elsewhere(&ii->hdr_work,
 					      msecs_to_jiffies(ECRYPTFS_HDR_DELAY_MS));
 out:
+	kfree(hdr);
 	if (rc)
 		ecryptfs_destroy_crypt_stat(cs);
 	mutex_unlock(&cs->cs_mutex);

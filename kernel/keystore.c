@@ -42,20 +42,16 @@ static size_t efek_size(const char *cipher, size_t key_size)
 	return key_size;
 }
 
-/**
- * ecryptfs_new_file_context() - fresh FEK and settings for a new file
- * @inode: the upper inode; its cs_mutex is held
- *
- * Return: 0 or a negative errno.
+/*
+ * Give @cs, wiped or fresh, a new random FEK and the mount's settings, and
+ * key its cipher handle.
  */
-int ecryptfs_new_file_context(struct inode *inode)
+static int fill_file_context(struct ecryptfs_mount_crypt_stat *mcs,
+			     struct ecryptfs_crypt_stat *cs)
 {
-	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
 	struct ecryptfs_global_auth_tok *tok;
 	struct ecryptfs_key_sig *ks;
 
-	ecryptfs_destroy_crypt_stat(cs);
 	cs->flags &= ~ecryptfs_mcs_flag_mask;
 	cs->flags |= inherited_flags(mcs) | ECRYPTFS_ENCRYPTED |
 		     ECRYPTFS_POLICY_APPLIED;
@@ -82,6 +78,36 @@ int ecryptfs_new_file_context(struct inode *inode)
 	}
 	mutex_unlock(&mcs->auth_toks_mutex);
 	return ecryptfs_set_file_key(cs);
+}
+
+static struct ecryptfs_prepared *take_prepared(struct super_block *sb);
+static void adopt_prepared(struct ecryptfs_crypt_stat *cs,
+			   struct ecryptfs_prepared *p, u8 **hdrp);
+
+/**
+ * ecryptfs_new_file_context() - fresh FEK and settings for a new file
+ * @inode: the upper inode; its cs_mutex is held
+ * @hdrp: NULL, or where to put the file's header when a prepared key (see
+ *        ecryptfs_prepare_work()) came with one; NULL is put there when
+ *        the caller must build it with ecryptfs_build_metadata()
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_new_file_context(struct inode *inode, u8 **hdrp)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	struct ecryptfs_prepared *p = NULL;
+
+	ecryptfs_destroy_crypt_stat(cs);
+	if (hdrp) {
+		*hdrp = NULL;
+		p = take_prepared(inode->i_sb);
+	}
+	if (p) {
+		adopt_prepared(cs, p, hdrp);
+		return 0;
+	}
+	return fill_file_context(ecryptfs_mcs(inode->i_sb), cs);
 }
 
 /* Room for a tag 64 request (the largest): 2 + 16 + 2 + 512. */
@@ -146,13 +172,15 @@ out:
 }
 
 /*
- * Build the header of @inode into @buf (@len bytes, all zero); returns its
- * length.
+ * Build the header of a file with crypt stat @cs into @buf (@len bytes,
+ * all zero); returns its length.  @inode is the file, or NULL when a key is
+ * prepared ahead (a file of size 0; no message; a public key, which needs
+ * the caller's daemon, gives -EAGAIN).
  */
-static int build_header(struct inode *inode, u8 *buf, size_t len)
+static int build_header(struct ecryptfs_mount_crypt_stat *mcs,
+			struct ecryptfs_crypt_stat *cs, struct inode *inode,
+			u8 *buf, size_t len)
 {
-	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
 	struct ecryptfs_key_sig *ks;
 	size_t pos, n = efek_size(cs->cipher, cs->key_size);
 	struct ecryptfs_tok_info *info;
@@ -172,20 +200,24 @@ static int build_header(struct inode *inode, u8 *buf, size_t len)
 	if (cs->flags & ECRYPTFS_ENCRYPT_FILENAMES)
 		flags |= ECRYPTFS_HDR_FLAG_ENCRYPT_FILENAMES;
 	get_random_bytes(&marker, sizeof(marker));
-	pos = ecryptfs_hdr_write_fixed(buf, i_size_read(inode), marker, flags,
-				       cs->metadata_size);
+	pos = ecryptfs_hdr_write_fixed(buf, inode ? i_size_read(inode) : 0,
+				       marker, flags, cs->metadata_size);
 	list_for_each_entry(ks, &cs->key_sigs, list) {
 		rc = ecryptfs_sig_from_hex(ks->sig, sig);
 		if (rc)
 			break;
 		rc = ecryptfs_get_auth_tok(mcs, ks->sig, info);
 		if (rc) {
-			ecryptfs_err_rl(inode, "no usable key for sig [%s]; rc = [%d]\n",
-					ks->sig, rc);
+			if (inode)
+				ecryptfs_err_rl(inode, "no usable key for sig [%s]; rc = [%d]\n",
+						ks->sig, rc);
 			rc = -EINVAL;
 			break;
 		}
 		if (info->type == ECRYPTFS_TOK_TYPE_PRIVATE) {
+			rc = -EAGAIN;
+			if (!inode)
+				break;
 			rc = write_pki_packet(inode, info, code, buf, len, &pos);
 			if (rc)
 				break;
@@ -226,6 +258,31 @@ static int write_xattr(struct dentry *lower_dentry, const u8 *buf, size_t size)
 	return rc;
 }
 
+/*
+ * Allocate and build the header of a file with crypt stat @cs (@inode, or
+ * NULL when prepared ahead, see build_header()) into *@bufp.
+ */
+static int alloc_header(struct ecryptfs_mount_crypt_stat *mcs,
+			struct ecryptfs_crypt_stat *cs, struct inode *inode,
+			u8 **bufp)
+{
+	size_t len = cs->metadata_size;
+	u8 *buf;
+	int rc;
+
+	/* Cleared once here (init_on_alloc would clear a kmalloc() too). */
+	buf = kzalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	rc = build_header(mcs, cs, inode, buf, len);
+	if (rc < 0) {
+		kfree(buf);
+		return rc;
+	}
+	*bufp = buf;
+	return rc;
+}
+
 /**
  * ecryptfs_build_metadata() - build the header of a new file in memory
  * @inode: upper inode; cs_mutex held
@@ -236,23 +293,168 @@ static int write_xattr(struct dentry *lower_dentry, const u8 *buf, size_t size)
  */
 int ecryptfs_build_metadata(struct inode *inode, u8 **bufp)
 {
-	size_t len = ecryptfs_crypt_stat(inode)->metadata_size;
-	u8 *buf;
-	int rc;
+	int rc = alloc_header(ecryptfs_mcs(inode->i_sb),
+			      ecryptfs_crypt_stat(inode), inode, bufp);
 
-	/* Cleared once here (init_on_alloc would clear a kmalloc() too). */
-	buf = kzalloc(len, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	rc = build_header(inode, buf, len);
-	if (rc < 0) {
-		kfree(buf);
+	if (rc < 0)
 		ecryptfs_err_rl(inode, "error building the header; rc = [%d]\n",
 				rc);
-		return rc;
-	}
-	*bufp = buf;
 	return rc;
+}
+
+/*
+ * Prepared keys.  What a new file's key costs besides the lower file
+ * system's own work (a random FEK, its MD5 root IV, a keyed cipher handle,
+ * the header with the FEK wrapped by each of the mount's keys: a tenth of
+ * a create under emulation) depends on the mount only.  A work item on
+ * another CPU keeps up to ECRYPTFS_PREPARED_MAX of them ready, and a
+ * create takes one once it has checked that the mount's keys are still
+ * valid, as building the header would (a key revoked or unlinked since
+ * fails the create as before, and drops every prepared key).  Mounts with
+ * a public key (its daemon answers the caller) and mounts that keep the
+ * header in an xattr prepare nothing.  The FEKs are wiped when taken,
+ * dropped or at unmount.
+ */
+#define ECRYPTFS_PREPARED_MAX 16
+#define ECRYPTFS_PREPARED_LOW 8
+
+struct ecryptfs_prepared {
+	struct list_head list;
+	struct ecryptfs_crypt_stat cs;
+	u8 *hdr;
+};
+
+static void free_prepared(struct ecryptfs_prepared *p)
+{
+	ecryptfs_destroy_crypt_stat(&p->cs);
+	kfree(p->hdr);
+	kfree(p);
+}
+
+/**
+ * ecryptfs_prepare_work() - prepare new-file keys for a mount ahead
+ * @work: the mount's prep_work
+ */
+void ecryptfs_prepare_work(struct work_struct *work)
+{
+	struct ecryptfs_sb_info *sbi = container_of(work, struct ecryptfs_sb_info,
+						    prep_work);
+	struct ecryptfs_prepared *p;
+	int rc;
+
+	while (READ_ONCE(sbi->nr_prepared) < ECRYPTFS_PREPARED_MAX) {
+		p = kmalloc(sizeof(*p), GFP_KERNEL);
+		if (!p)
+			break;
+		p->hdr = NULL;
+		ecryptfs_init_crypt_stat(&p->cs);
+		rc = fill_file_context(&sbi->mcs, &p->cs);
+		if (!rc)
+			rc = alloc_header(&sbi->mcs, &p->cs, NULL, &p->hdr);
+		if (rc < 0) {
+			free_prepared(p);
+			if (rc == -EAGAIN)
+				WRITE_ONCE(sbi->prep_off, true);
+			break;
+		}
+		spin_lock(&sbi->prep_lock);
+		list_add_tail(&p->list, &sbi->prepared);
+		sbi->nr_prepared++;
+		spin_unlock(&sbi->prep_lock);
+		cond_resched();
+	}
+	ecryptfs_sb_work_put(sbi);
+}
+
+/**
+ * ecryptfs_drop_prepared() - wipe and free a mount's prepared keys
+ * @sbi: the mount
+ */
+void ecryptfs_drop_prepared(struct ecryptfs_sb_info *sbi)
+{
+	struct ecryptfs_prepared *p, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock(&sbi->prep_lock);
+	list_splice_init(&sbi->prepared, &list);
+	sbi->nr_prepared = 0;
+	spin_unlock(&sbi->prep_lock);
+	list_for_each_entry_safe(p, tmp, &list, list)
+		free_prepared(p);
+}
+
+/* Are the keys of the mount's new files all still usable? */
+static bool mount_keys_valid(struct ecryptfs_mount_crypt_stat *mcs)
+{
+	struct ecryptfs_global_auth_tok *tok;
+	bool ok = true;
+
+	mutex_lock(&mcs->auth_toks_mutex);
+	list_for_each_entry(tok, &mcs->auth_toks, list) {
+		if (tok->flags & ECRYPTFS_AUTH_TOK_FNEK)
+			continue;
+		if ((tok->flags & ECRYPTFS_AUTH_TOK_INVALID) ||
+		    key_validate(tok->key)) {
+			ok = false;
+			break;
+		}
+	}
+	mutex_unlock(&mcs->auth_toks_mutex);
+	return ok;
+}
+
+/* A prepared key for a new file of @sb, or NULL; refills the pool. */
+static struct ecryptfs_prepared *take_prepared(struct super_block *sb)
+{
+	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
+	struct ecryptfs_prepared *p;
+	unsigned int left;
+
+	if (READ_ONCE(sbi->prep_off) ||
+	    (sbi->mcs.flags & ECRYPTFS_XATTR_METADATA_ENABLED))
+		return NULL;
+	spin_lock(&sbi->prep_lock);
+	p = list_first_entry_or_null(&sbi->prepared, struct ecryptfs_prepared,
+				     list);
+	if (p) {
+		list_del(&p->list);
+		sbi->nr_prepared--;
+	}
+	left = sbi->nr_prepared;
+	spin_unlock(&sbi->prep_lock);
+	if (p && !mount_keys_valid(&sbi->mcs)) {
+		free_prepared(p);
+		ecryptfs_drop_prepared(sbi);
+		return NULL;
+	}
+	if (left < ECRYPTFS_PREPARED_LOW) {
+		ecryptfs_sb_work_get(sbi);
+		if (!ecryptfs_queue_work_elsewhere(&sbi->prep_work))
+			ecryptfs_sb_work_put(sbi);
+	}
+	return p;
+}
+
+/* Move the key of @p, and its header to *@hdrp, into @cs (wiped). */
+static void adopt_prepared(struct ecryptfs_crypt_stat *cs,
+			   struct ecryptfs_prepared *p, u8 **hdrp)
+{
+	const u32 own = ecryptfs_mcs_flag_mask | ECRYPTFS_ENCRYPTED |
+			ECRYPTFS_POLICY_APPLIED | ECRYPTFS_KEY_SET |
+			ECRYPTFS_KEY_VALID;
+
+	cs->flags = (cs->flags & ~own) | (p->cs.flags & own);
+	strscpy(cs->cipher, p->cs.cipher, sizeof(cs->cipher));
+	cs->key_size = p->cs.key_size;
+	cs->metadata_size = p->cs.metadata_size;
+	memcpy(cs->key, p->cs.key, sizeof(cs->key));
+	memcpy(cs->root_iv, p->cs.root_iv, sizeof(cs->root_iv));
+	list_splice_init(&p->cs.key_sigs, &cs->key_sigs);
+	cs->tfm = p->cs.tfm;
+	p->cs.tfm = NULL;
+	*hdrp = p->hdr;
+	p->hdr = NULL;
+	free_prepared(p);
 }
 
 /**

@@ -215,6 +215,9 @@ static struct ecryptfs_sb_info *ecryptfs_alloc_sbi(void)
 	init_waitqueue_head(&sbi->work_wq);
 	init_llist_head(&sbi->dead_inodes);
 	INIT_WORK(&sbi->dead_work, ecryptfs_dead_inodes_work);
+	spin_lock_init(&sbi->prep_lock);
+	INIT_LIST_HEAD(&sbi->prepared);
+	INIT_WORK(&sbi->prep_work, ecryptfs_prepare_work);
 	return sbi;
 }
 
@@ -222,6 +225,7 @@ static void ecryptfs_free_sbi(struct ecryptfs_sb_info *sbi)
 {
 	if (!sbi)
 		return;
+	ecryptfs_drop_prepared(sbi);
 	ecryptfs_put_auth_toks(&sbi->mcs);
 	kfree_sensitive(sbi);
 }

@@ -115,6 +115,10 @@ umount -i $U
 sig=$(add_passphrase_key edgepass)
 mount_ecryptfs $L $U $sig
 exec 9<$U/keep
+# New files first, so that keys for the next ones are prepared ahead: a
+# revoked key must fail the create all the same.
+for i in $(seq 1 20); do echo pre > $U/pre$i || fail "create pre$i"; done
+sleep 0.5
 keyctl revoke "$(keyctl search @u user $sig)" || fail "keyctl revoke"
 if echo x 2>/dev/null > $U/new2; then fail "create after revoke succeeded"; fi
 [ ! -e $L/new2 ] || fail "lower file left after a failed create"
