@@ -184,7 +184,7 @@ struct ecryptfs_inode_info {
 	loff_t wb_run_end;	/* end of the last write */
 	loff_t wb_start, wb_end;	/* range handed to wb_work */
 	struct work_struct wb_work;
-	atomic_t sa_busy;	/* statahead listings of this directory */
+	atomic_t sa_busy;	/* its listings with lower lookups under way */
 	atomic_t sa_misses;	/* lookups in it that read a header */
 	unsigned long sa_scanned;	/* jiffies of its last statahead scan */
 	atomic_t sa_data_misses;	/* reads of its files that missed */

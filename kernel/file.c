@@ -228,6 +228,9 @@ static bool ecryptfs_filldir(struct dir_context *ctx, const char *name,
 	buf->caller->pos = buf->ctx.pos;
 	if (!ecryptfs_encrypts_names(buf->sb)) {
 		res = dir_emit(buf->caller, name, namelen, ino, d_type);
+		if (res)
+			ecryptfs_statahead_note(&buf->sa, name, namelen, NULL,
+						0, ino, d_type);
 	} else {
 		rc = ecryptfs_decode_name(buf->sb, name, namelen, &plain,
 					  &plen);
@@ -238,12 +241,13 @@ static bool ecryptfs_filldir(struct dir_context *ctx, const char *name,
 			return false;
 		}
 		res = dir_emit(buf->caller, plain, plen, ino, d_type);
+		if (res)
+			ecryptfs_statahead_note(&buf->sa, name, namelen, plain,
+						plen, ino, d_type);
 		kfree(plain);
 	}
-	if (res) {
+	if (res)
 		buf->entries_written++;
-		ecryptfs_statahead_note(&buf->sa, name, namelen, ino, d_type);
-	}
 	return res;
 }
 
@@ -258,6 +262,7 @@ static int ecryptfs_readdir(struct file *file, struct dir_context *ctx)
 	int rc;
 
 	ecryptfs_statahead_init(&buf.sa, file_inode(file), &lower->f_path);
+	buf.sa.upper = file->f_path.dentry;
 	rc = iterate_dir(lower, &buf.ctx);
 	ctx->pos = buf.ctx.pos;
 	ecryptfs_statahead_end(&buf.sa);

@@ -216,6 +216,7 @@ struct ecryptfs_statahead_part {
  * struct ecryptfs_statahead_work - the regular files of one readdir call
  * @parts: the runs handed to CPUs
  * @nr_parts: runs still running
+ * @lower_left: runs whose lower names are not all looked up and read yet
  * @lower_dir: the lower directory (referenced)
  * @cred: the credentials of the caller of readdir (referenced)
  * @dir: the upper directory (referenced); its sa_busy counts this listing
@@ -224,14 +225,17 @@ struct ecryptfs_statahead_part {
  * @count: names noted
  * @pages: pages of each lower file to read ahead
  * @data: a data scan (see struct ecryptfs_statahead)
+ * @upper: the upper directory's dentry (referenced) when the upper names
+ *         are to be looked up too, else NULL
  * @len: bytes used in @recs
  * @size: bytes in @recs
  * @recs: each an inode number (8 bytes, unaligned), a length byte and the
- *        name
+ *        lower name, a length byte and the upper name (length 0: the same)
  */
 struct ecryptfs_statahead_work {
 	struct ecryptfs_statahead_part parts[STATAHEAD_PARTS];
 	atomic_t nr_parts;
+	atomic_t lower_left;
 	struct path lower_dir;
 	const struct cred *cred;
 	struct inode *dir;
@@ -240,26 +244,51 @@ struct ecryptfs_statahead_work {
 	unsigned int count;
 	unsigned int pages;
 	bool data;
+	struct dentry *upper;
 	size_t len, size;
 	char recs[];
 };
 
 #define REC_HDR (sizeof(u64) + 1)
 
+/* Bytes of a record with names of @len and @ulen bytes. */
+static size_t rec_bytes(size_t len, size_t ulen)
+{
+	return REC_HDR + len + 1 + ulen;
+}
+
+static size_t rec_size(const char *rec)
+{
+	u8 len = rec[sizeof(u64)];
+
+	return rec_bytes(len, (u8)rec[REC_HDR + len]);
+}
+
 static u64 rec_ino(const struct ecryptfs_statahead_work *w, u16 off)
 {
 	return get_unaligned((const u64 *)(w->recs + off));
 }
 
-/* The end of a listing's statahead: lookups in the directory go on. */
-static void statahead_done(struct ecryptfs_statahead_work *w)
+/*
+ * The lower names of a listing are all looked up and their first pages
+ * are being read: lookups in the directory go on (alongside the lookups
+ * of the upper names, see lookup_upper()).
+ */
+static void statahead_lower_done(struct ecryptfs_statahead_work *w)
 {
 	struct ecryptfs_inode_info *dii = ecryptfs_inode_to_private(w->dir);
-	struct ecryptfs_sb_info *sbi = w->sbi;
 
 	if (!w->data && atomic_dec_and_test(&dii->sa_busy))
 		wake_up_var(&dii->sa_busy);
+}
+
+/* The end of a listing's statahead. */
+static void statahead_done(struct ecryptfs_statahead_work *w)
+{
+	struct ecryptfs_sb_info *sbi = w->sbi;
+
 	iput(w->dir);
+	dput(w->upper);
 	path_put(&w->lower_dir);
 	put_cred(w->cred);
 	kfree(w->order);
@@ -268,9 +297,41 @@ static void statahead_done(struct ecryptfs_statahead_work *w)
 }
 
 /*
+ * Look the upper names of a run up, once their first pages are being
+ * read: the lookups that follow the listing (ls -l, find) then find most
+ * upper dentries and inodes made, with their sizes, instead of making
+ * them one after the other.  Those lookups no longer wait for the
+ * statahead at this point: a name both look up is made by whoever comes
+ * first, the other waits for that lookup alone.
+ */
+static void lookup_upper(struct ecryptfs_statahead_work *w,
+			 struct ecryptfs_statahead_part *part)
+{
+	unsigned int i;
+
+	for (i = part->first; i < part->end; i++) {
+		const char *rec = w->recs + w->order[i];
+		u8 len = rec[sizeof(u64)];
+		const char *name = rec + REC_HDR + len + 1;
+		u8 ulen = rec[REC_HDR + len];
+		struct dentry *d;
+
+		if (!ulen) {
+			name = rec + REC_HDR;
+			ulen = len;
+		}
+		d = lookup_one_len_unlocked(name, w->upper, ulen);
+		if (!IS_ERR(d))
+			dput(d);
+		cond_resched();
+	}
+}
+
+/*
  * Look one run of names up in the lower directory and start reading the
  * first pages of their lower files, with the credentials of the caller of
- * readdir.  Errors are ignored: statahead only warms caches.
+ * readdir; then look the upper names up.  Errors are ignored: statahead
+ * only warms caches.
  */
 static void statahead_work(struct work_struct *work)
 {
@@ -301,6 +362,10 @@ static void statahead_work(struct work_struct *work)
 		dput(d);
 	}
 	blk_finish_plug(&plug);
+	if (atomic_dec_and_test(&w->lower_left))
+		statahead_lower_done(w);
+	if (w->upper)
+		lookup_upper(w, part);
 	revert_creds(old);
 	if (atomic_dec_and_test(&w->nr_parts))
 		statahead_done(w);
@@ -325,6 +390,7 @@ void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct inode *dir,
 	sa->pages = ECRYPTFS_STATAHEAD_PAGES;
 	sa->left = 0;
 	sa->data = false;
+	sa->upper = NULL;
 	sa->off = !ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(dir->i_sb));
 }
 
@@ -353,7 +419,7 @@ static void statahead_start(struct ecryptfs_statahead_work *w,
 	}
 	for (i = 0, pos = 0; i < w->count; i++) {
 		w->order[i] = pos;
-		pos += REC_HDR + (u8)w->recs[pos + sizeof(u64)];
+		pos += rec_size(w->recs + pos);
 	}
 	sort_r(w->order, w->count, sizeof(*w->order), cmp_ino, NULL, w);
 
@@ -363,12 +429,14 @@ static void statahead_start(struct ecryptfs_statahead_work *w,
 	per = DIV_ROUND_UP(w->count, nr);
 	w->lower_dir = *sa->lower_dir;
 	path_get(&w->lower_dir);
+	w->upper = dget(sa->upper);
 	w->cred = get_current_cred();
 	ihold(dir);
 	w->dir = dir;
 	if (!w->data)
 		atomic_inc(&ecryptfs_inode_to_private(dir)->sa_busy);
 	atomic_set(&w->nr_parts, nr);
+	atomic_set(&w->lower_left, nr);
 	for (i = 0; i < nr; i++) {
 		struct ecryptfs_statahead_part *part = &w->parts[i];
 
@@ -385,6 +453,8 @@ static void statahead_start(struct ecryptfs_statahead_work *w,
  * @sa: the statahead state
  * @name: the lower name
  * @len: its length
+ * @uname: the upper name when it differs (names encrypted), else NULL
+ * @ulen: its length
  * @ino: its inode number, as readdir gives it
  * @d_type: its DT_* type; only regular files are remembered
  *
@@ -393,18 +463,21 @@ static void statahead_start(struct ecryptfs_statahead_work *w,
  * buffer, a large one is read ahead while it is still being listed.
  */
 void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
-			     int len, u64 ino, unsigned int d_type)
+			     int len, const char *uname, int ulen, u64 ino,
+			     unsigned int d_type)
 {
 	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sa->dir->i_sb);
 	struct ecryptfs_statahead_work *w = sa->w;
 
 	if (sa->off || d_type != DT_REG || len <= 0 || len > NAME_MAX)
 		return;
+	if (!uname || ulen <= 0 || ulen > NAME_MAX)
+		ulen = 0;
 	if (sa->left && !--sa->left) {
 		sa->off = true;
 		return;
 	}
-	if (w && w->len + REC_HDR + len > w->size) {
+	if (w && w->len + rec_bytes(len, ulen) > w->size) {
 		statahead_start(w, sa);
 		sa->w = w = NULL;
 	}
@@ -428,7 +501,9 @@ void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
 	put_unaligned(ino, (u64 *)(w->recs + w->len));
 	w->recs[w->len + sizeof(u64)] = len;
 	memcpy(w->recs + w->len + REC_HDR, name, len);
-	w->len += REC_HDR + len;
+	w->recs[w->len + REC_HDR + len] = ulen;
+	memcpy(w->recs + w->len + REC_HDR + len + 1, uname, ulen);
+	w->len += rec_bytes(len, ulen);
 	w->count++;
 	return;
 off:
@@ -488,7 +563,7 @@ static bool scan_actor(struct dir_context *ctx, const char *name, int len,
 	struct ecryptfs_statahead_scan *sc =
 		container_of(ctx, struct ecryptfs_statahead_scan, ctx);
 
-	ecryptfs_statahead_note(&sc->sa, name, len, ino, d_type);
+	ecryptfs_statahead_note(&sc->sa, name, len, NULL, 0, ino, d_type);
 	return !sc->sa.off;
 }
 
@@ -608,19 +683,24 @@ void ecryptfs_statahead_data_miss(struct file *file)
 
 /**
  * ecryptfs_statahead_wait_dir() - wait until the statahead of a directory
- * is done
+ * has looked its lower names up and started reading their first pages
  * @dir: upper directory in which a name is looked up
  *
  * A lookup that came first would read its file's header with a request of
  * its own; waiting lets it find the header read already, with the
  * neighbours' headers, in a larger request.  The wait is bounded (one
- * second).
+ * second).  The statahead's own lookups of upper names do not wait.
  */
 void ecryptfs_statahead_wait_dir(struct inode *dir)
 {
 	struct ecryptfs_inode_info *dii = ecryptfs_inode_to_private(dir);
+	struct work_struct *cw;
 
 	if (!atomic_read(&dii->sa_busy))
+		return;
+	/* A statahead run looking its upper names up waits for nobody. */
+	cw = current_work();
+	if (cw && cw->func == statahead_work)
 		return;
 	wait_var_event_timeout(&dii->sa_busy, !atomic_read(&dii->sa_busy), HZ);
 }

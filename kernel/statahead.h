@@ -21,6 +21,8 @@ struct ecryptfs_statahead_work;
  * @off: no statahead for this call
  * @data: read the files' data ahead (their headers are read already);
  *        lookups do not wait for it
+ * @upper: the upper directory's dentry, when the upper names are to be
+ *         looked up too (a listing through readdir), else NULL
  */
 struct ecryptfs_statahead {
 	struct ecryptfs_statahead_work *w;
@@ -31,6 +33,7 @@ struct ecryptfs_statahead {
 	unsigned int left;
 	bool off;
 	bool data;
+	struct dentry *upper;
 };
 
 bool ecryptfs_lower_cache_usable(struct super_block *lower_sb);
@@ -38,7 +41,8 @@ int ecryptfs_probe_size_cached(struct inode *inode);
 void ecryptfs_statahead_init(struct ecryptfs_statahead *sa, struct inode *dir,
 			     const struct path *lower_dir);
 void ecryptfs_statahead_note(struct ecryptfs_statahead *sa, const char *name,
-			     int len, u64 ino, unsigned int d_type);
+			     int len, const char *uname, int ulen, u64 ino,
+			     unsigned int d_type);
 void ecryptfs_statahead_end(struct ecryptfs_statahead *sa);
 void ecryptfs_statahead_wait_dir(struct inode *dir);
 void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,

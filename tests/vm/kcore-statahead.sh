@@ -94,6 +94,19 @@ ls -l $U > /tmp/listing
 expect "size after append" 4105 "$(awk '$NF == "s4096" { print $5 }' /tmp/listing)"
 expect "size after truncate" 5000 "$(awk '$NF == "s8193" { print $5 }' /tmp/listing)"
 
+log "names encrypted: sizes through a listing (upper names looked up ahead)"
+remount ours "ecryptfs_fnek_sig=$sig"
+mkdir $U/fn || fail "mkdir fn"
+for n in $sizes; do head -c "$n" /dev/urandom > $U/fn/s$n || fail "write fn/s$n"; done
+remount ours "ecryptfs_fnek_sig=$sig"
+ls -l $U/fn > /tmp/fnlisting || fail "ls -l fn"
+for n in $sizes; do
+	expect "size of fn/s$n via a listing, names encrypted" "$n" \
+		"$(awk -v f=s$n '$NF == f { print $5 }' /tmp/fnlisting)"
+done
+rm -r $U/fn || fail "rm -r fn"
+remount ours
+
 log "RCU path walk sees a lower-only unlink"
 # (A lower-only rename keeps the old upper name valid, in the reference
 # too: the lower dentry stays hashed.)
