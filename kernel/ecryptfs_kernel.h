@@ -188,7 +188,7 @@ struct ecryptfs_inode_info {
 	atomic_t sa_misses;	/* lookups in it that read a header */
 	unsigned long sa_scanned;	/* jiffies of its last statahead scan */
 	atomic_t sa_data_misses;	/* reads of its files that missed */
-	unsigned long sa_data_scanned;	/* jiffies of its last data scan */
+	unsigned long sa_data_scanned;	/* its last data scan, jiffies */
 	/* Header of a new file, not yet in its lower file (inode.c): */
 	u8 *hdr_buf;
 	struct delayed_work hdr_work;

@@ -337,8 +337,8 @@ static void free_prepared(struct ecryptfs_prepared *p)
  */
 void ecryptfs_prepare_work(struct work_struct *work)
 {
-	struct ecryptfs_sb_info *sbi = container_of(work, struct ecryptfs_sb_info,
-						    prep_work);
+	struct ecryptfs_sb_info *sbi =
+		container_of(work, struct ecryptfs_sb_info, prep_work);
 	struct ecryptfs_prepared *p;
 	int rc;
 

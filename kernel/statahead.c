@@ -666,18 +666,21 @@ void ecryptfs_statahead_miss(struct inode *dir, const struct path *lower_dir,
  */
 void ecryptfs_statahead_data_miss(struct file *file)
 {
+	struct super_block *sb = file_inode(file)->i_sb;
+	struct ecryptfs_inode_info *dii;
 	struct dentry *parent;
 	struct inode *dir;
 
-	if (!ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(file_inode(file)->i_sb)))
+	if (!ecryptfs_lower_cache_usable(ecryptfs_sb_to_lower(sb)))
 		return;
 	parent = dget_parent(file->f_path.dentry);
 	dir = d_inode(parent);
-	if (dir && dir->i_sb == file_inode(file)->i_sb)
+	if (dir && dir->i_sb == sb) {
+		dii = ecryptfs_inode_to_private(dir);
 		scan_after_misses(dir, ecryptfs_dentry_to_lower_path(parent),
-				  &ecryptfs_inode_to_private(dir)->sa_data_misses,
-				  &ecryptfs_inode_to_private(dir)->sa_data_scanned,
+				  &dii->sa_data_misses, &dii->sa_data_scanned,
 				  STATAHEAD_DATA_MISSES, true);
+	}
 	dput(parent);
 }
 

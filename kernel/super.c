@@ -67,8 +67,8 @@ struct ecryptfs_dead_inode {
  */
 void ecryptfs_dead_inodes_work(struct work_struct *work)
 {
-	struct ecryptfs_sb_info *sbi = container_of(work, struct ecryptfs_sb_info,
-						    dead_work);
+	struct ecryptfs_sb_info *sbi =
+		container_of(work, struct ecryptfs_sb_info, dead_work);
 	struct llist_node *list = llist_del_all(&sbi->dead_inodes);
 	struct ecryptfs_dead_inode *d, *next;
 
