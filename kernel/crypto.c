@@ -599,6 +599,20 @@ bool ecryptfs_queue_work_elsewhere(struct work_struct *work)
 	return ecryptfs_queue_work_nth(work, 1);
 }
 
+/**
+ * ecryptfs_queue_sb_work() - queue a mount's own work item on another CPU,
+ * counted in the mount's work_busy (unmount waits for it) while pending
+ * @sbi: the mount
+ * @work: its work item, which calls ecryptfs_sb_work_put() when done
+ */
+void ecryptfs_queue_sb_work(struct ecryptfs_sb_info *sbi,
+			    struct work_struct *work)
+{
+	ecryptfs_sb_work_get(sbi);
+	if (!ecryptfs_queue_work_elsewhere(work))
+		ecryptfs_sb_work_put(sbi);
+}
+
 /* En/decrypt the whole pages of @ch with a request of its own. */
 static int crypt_chunk(struct ecryptfs_crypt_chunk *ch)
 {

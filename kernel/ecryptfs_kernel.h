@@ -335,6 +335,8 @@ bool ecryptfs_queue_delayed_work_elsewhere(struct delayed_work *dwork,
 void ecryptfs_write_behind_work(struct work_struct *work);
 void ecryptfs_header_work(struct work_struct *work);
 void ecryptfs_dead_inodes_work(struct work_struct *work);
+void ecryptfs_queue_sb_work(struct ecryptfs_sb_info *sbi,
+			    struct work_struct *work);
 void ecryptfs_header_written(struct inode *inode);
 void ecryptfs_wait_header(struct inode *inode);
 int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,

@@ -427,11 +427,8 @@ static struct ecryptfs_prepared *take_prepared(struct super_block *sb)
 		ecryptfs_drop_prepared(sbi);
 		return NULL;
 	}
-	if (left < ECRYPTFS_PREPARED_LOW) {
-		ecryptfs_sb_work_get(sbi);
-		if (!ecryptfs_queue_work_elsewhere(&sbi->prep_work))
-			ecryptfs_sb_work_put(sbi);
-	}
+	if (left < ECRYPTFS_PREPARED_LOW)
+		ecryptfs_queue_sb_work(sbi, &sbi->prep_work);
 	return p;
 }
 

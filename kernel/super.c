@@ -102,11 +102,8 @@ static void put_lower_inode(struct super_block *sb, struct inode *lower)
 	if (!d)
 		goto now;
 	d->inode = lower;
-	if (llist_add(&d->node, &sbi->dead_inodes)) {
-		ecryptfs_sb_work_get(sbi);
-		if (!ecryptfs_queue_work_elsewhere(&sbi->dead_work))
-			ecryptfs_sb_work_put(sbi);
-	}
+	if (llist_add(&d->node, &sbi->dead_inodes))
+		ecryptfs_queue_sb_work(sbi, &sbi->dead_work);
 	return;
 now:
 	iput(lower);
