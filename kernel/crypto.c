@@ -117,11 +117,14 @@ free:
  * runs of at least ECRYPTFS_CRYPT_MIN_PAGES pages (a run of fewer than 4
  * pages stays on the calling CPU); the first run is done by the caller,
  * each other one is queued on ecryptfs_crypt_wq on another online CPU than
- * the caller's, and the caller then waits for them.  The queue is per-CPU
- * on purpose: a work item of an unbound queue is woken next to its waker,
- * on the caller's busy CPU, and would only run once the caller waits.
- * WQ_MEM_RECLAIM: writeback waits for these work items, so they must make
- * progress under memory pressure.
+ * the caller's; the caller then takes back every chunk whose CPU has not
+ * started it and waits only for those already running.  The queue is
+ * per-CPU on purpose: a work item of an unbound queue is woken next to its
+ * waker, on the caller's busy CPU, and would only run once the caller
+ * waits.  Only these chunks run on it, and they wait for nothing, so no
+ * work item ever waits for one queued behind itself.  WQ_MEM_RECLAIM:
+ * writeback waits for these work items, so they must make progress under
+ * memory pressure.
  */
 #define ECRYPTFS_CRYPT_MIN_PAGES 2
 #define ECRYPTFS_CRYPT_MAX_CHUNKS 4
@@ -535,84 +538,6 @@ static int next_cpu(int cpu)
 	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
 }
 
-/*
- * The @n-th online CPU after the caller's (wrapping around), with
- * preemption disabled until put_cpu().
- */
-static int nth_cpu_get(unsigned int n)
-{
-	int cpu = get_cpu();
-
-	n %= num_online_cpus();
-	while (n--)
-		cpu = next_cpu(cpu);
-	return cpu;
-}
-
-/**
- * ecryptfs_queue_work_nth() - queue @work on the module's per-CPU
- * workqueue, on the @n-th online CPU after the caller's
- * @work: the work item
- * @n: 1 for the next CPU; counting wraps around, so with @n a multiple
- *     of the number of online CPUs the caller's own CPU is taken
- *
- * Return: false when @work was already pending.
- */
-bool ecryptfs_queue_work_nth(struct work_struct *work, unsigned int n)
-{
-	bool queued;
-
-	queued = queue_work_on(nth_cpu_get(n), ecryptfs_crypt_wq, work);
-	put_cpu();
-	return queued;
-}
-
-/**
- * ecryptfs_queue_delayed_work_elsewhere() - queue @dwork on the module's
- * per-CPU workqueue, to run after @delay jiffies on another online CPU
- * than the caller's when there is one
- * @dwork: the work item
- * @delay: jiffies to wait first
- *
- * Return: false when @dwork was already pending.
- */
-bool ecryptfs_queue_delayed_work_elsewhere(struct delayed_work *dwork,
-					   unsigned long delay)
-{
-	bool queued;
-
-	queued = queue_delayed_work_on(nth_cpu_get(1), ecryptfs_crypt_wq,
-				       dwork, delay);
-	put_cpu();
-	return queued;
-}
-
-/**
- * ecryptfs_queue_work_elsewhere() - queue @work on the module's per-CPU
- * workqueue, on another online CPU than the caller's when there is one
- * @work: the work item
- *
- * Return: false when @work was already pending.
- */
-bool ecryptfs_queue_work_elsewhere(struct work_struct *work)
-{
-	return ecryptfs_queue_work_nth(work, 1);
-}
-
-/**
- * ecryptfs_queue_sb_work() - queue a mount's own work item on another CPU,
- * counted in the mount's work_busy (unmount waits for it) while pending
- * @sbi: the mount
- * @work: its work item, which calls ecryptfs_sb_work_put() when done
- */
-void ecryptfs_queue_sb_work(struct ecryptfs_sb_info *sbi,
-			    struct work_struct *work)
-{
-	ecryptfs_sb_work_get(sbi);
-	if (!ecryptfs_queue_work_elsewhere(work))
-		ecryptfs_sb_work_put(sbi);
-}
-
 /* En/decrypt the whole pages of @ch with a request of its own. */
 static int crypt_chunk(struct ecryptfs_crypt_chunk *ch)
 {
@@ -699,7 +624,16 @@ int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
 	put_cpu();
 	rc = crypt_chunk(&chunks[0]);
 	for (i = 1; i < nr; i++) {
-		wait_for_completion(&chunks[i].done);
+		/*
+		 * A chunk whose CPU has not got to it yet (busy with other
+		 * work, or its vCPU not running) is taken back and done
+		 * here: handing work over never makes the caller slower
+		 * than doing it all itself.
+		 */
+		if (cancel_work(&chunks[i].work))
+			chunks[i].rc = crypt_chunk(&chunks[i]);
+		else
+			wait_for_completion(&chunks[i].done);
 		destroy_work_on_stack(&chunks[i].work);
 		if (!rc)
 			rc = chunks[i].rc;

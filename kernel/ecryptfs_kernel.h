@@ -106,29 +106,15 @@ struct ecryptfs_mount_crypt_stat {
  * struct ecryptfs_sb_info - per-mount state
  * @lower_sb: the lower superblock (NULL once unmount has begun)
  * @mcs: mount-wide crypto options and keys
- * @work_busy: work items of this mount not finished yet (statahead
- *             listings, header writes); each holds references that must be
- *             gone before the mount is
- * @hdr_busy: header writes of new files not finished yet (a part of
- *            @work_busy); sync waits for them
- * @work_wq: where unmount waits for @work_busy and sync for @hdr_busy to
- *           reach 0
- * @dead_inodes: deleted lower inodes whose last reference @dead_work drops
- * @dead_work: drops them, on another CPU than the unlinker's
  * @prep_lock: protects @prepared and @nr_prepared
  * @prepared: keys for new files prepared ahead by @prep_work (keystore.c)
  * @nr_prepared: how many
- * @prep_work: prepares them, on another CPU than the creator's
+ * @prep_work: prepares them, on an unbound workqueue (housekeeping CPUs)
  * @prep_off: this mount's keys cannot be prepared ahead
  */
 struct ecryptfs_sb_info {
 	struct super_block *lower_sb;
 	struct ecryptfs_mount_crypt_stat mcs;
-	atomic_t work_busy;
-	atomic_t hdr_busy;
-	wait_queue_head_t work_wq;
-	struct llist_head dead_inodes;
-	struct work_struct dead_work;
 	spinlock_t prep_lock;
 	struct list_head prepared;
 	unsigned int nr_prepared;
@@ -167,31 +153,17 @@ struct ecryptfs_crypt_stat {
 
 /* ecryptfs_inode_info.state bits */
 #define ECRYPTFS_SIZE_DIRTY 0	/* i_size not yet in the header's size field */
-#define ECRYPTFS_HDR_PENDING 1	/* header of a new file not written yet */
 
 struct ecryptfs_inode_info {
 	struct inode vfs_inode;
 	struct inode *lower_inode;
 	struct mutex lower_file_mutex;
 	atomic_t lower_file_count;
-	struct file *lower_file;
+	struct file *lower_file;	/* set and cleared under both locks */
+	spinlock_t lower_file_lock;	/* see ecryptfs_lower_file_get() */
 	unsigned long state;
 	struct mutex size_mutex;	/* serialises size-field writes */
 	struct ecryptfs_crypt_stat crypt_stat;
-	/* Write-behind (file.c), all under wb_lock: */
-	spinlock_t wb_lock;
-	loff_t wb_run_start;	/* start of the current sequential run */
-	loff_t wb_run_end;	/* end of the last write */
-	loff_t wb_start, wb_end;	/* range handed to wb_work */
-	struct work_struct wb_work;
-	atomic_t sa_busy;	/* its listings with lower lookups under way */
-	atomic_t sa_misses;	/* lookups in it that read a header */
-	unsigned long sa_scanned;	/* jiffies of its last statahead scan */
-	atomic_t sa_data_misses;	/* reads of its files that missed */
-	unsigned long sa_data_scanned;	/* its last data scan, jiffies */
-	/* Header of a new file, not yet in its lower file (inode.c): */
-	u8 *hdr_buf;
-	struct delayed_work hdr_work;
 };
 
 struct ecryptfs_dentry_info {
@@ -221,19 +193,6 @@ static inline struct ecryptfs_crypt_stat *ecryptfs_crypt_stat(struct inode *inod
 static inline struct ecryptfs_sb_info *ecryptfs_sb(struct super_block *sb)
 {
 	return sb->s_fs_info;
-}
-
-/* One more work item of @sbi under way. */
-static inline void ecryptfs_sb_work_get(struct ecryptfs_sb_info *sbi)
-{
-	atomic_inc(&sbi->work_busy);
-}
-
-/* A work item of @sbi is done. */
-static inline void ecryptfs_sb_work_put(struct ecryptfs_sb_info *sbi)
-{
-	if (atomic_dec_and_test(&sbi->work_busy))
-		wake_up_all(&sbi->work_wq);
 }
 
 static inline struct ecryptfs_mount_crypt_stat *ecryptfs_mcs(struct super_block *sb)
@@ -309,6 +268,7 @@ extern const struct file_operations ecryptfs_main_fops;
 extern const struct file_operations ecryptfs_dir_fops;
 int ecryptfs_get_lower_file(struct dentry *dentry, struct inode *inode);
 void ecryptfs_put_lower_file(struct inode *inode);
+struct file *ecryptfs_lower_file_get(struct inode *inode);
 
 /* mmap.c */
 extern const struct address_space_operations ecryptfs_aops;
@@ -328,17 +288,6 @@ int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
 			   bool encrypt);
 struct page *ecryptfs_alloc_ct_page(gfp_t gfp);
 void ecryptfs_free_ct_page(struct page *page);
-bool ecryptfs_queue_work_nth(struct work_struct *work, unsigned int n);
-bool ecryptfs_queue_work_elsewhere(struct work_struct *work);
-bool ecryptfs_queue_delayed_work_elsewhere(struct delayed_work *dwork,
-					   unsigned long delay);
-void ecryptfs_write_behind_work(struct work_struct *work);
-void ecryptfs_header_work(struct work_struct *work);
-void ecryptfs_dead_inodes_work(struct work_struct *work);
-void ecryptfs_queue_sb_work(struct ecryptfs_sb_info *sbi,
-			    struct work_struct *work);
-void ecryptfs_header_written(struct inode *inode);
-void ecryptfs_wait_header(struct inode *inode);
 int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
 			 struct page **src, unsigned int n, pgoff_t first,
 			 bool encrypt);
@@ -361,6 +310,10 @@ int ecryptfs_md5_digest(const u8 *data, size_t len, u8 *out);
  */
 int ecryptfs_ecb_crypt(const char *cipher_name, const u8 *key, size_t key_size,
 		       u8 *buf, size_t len, bool encrypt);
+
+/* probe.c */
+bool ecryptfs_lower_cache_usable(struct super_block *lower_sb);
+int ecryptfs_probe_size_cached(struct inode *inode);
 
 /* fname.c */
 int ecryptfs_encrypt_filename(struct ecryptfs_mount_crypt_stat *mcs,
@@ -407,6 +360,9 @@ void ecryptfs_prepare_work(struct work_struct *work);
 void ecryptfs_drop_prepared(struct ecryptfs_sb_info *sbi);
 int ecryptfs_build_metadata(struct inode *inode, u8 **bufp);
 int ecryptfs_write_header_buf(struct inode *inode, const u8 *buf);
+int ecryptfs_write_lower_all(struct file *lower, const void *buf, size_t len,
+			     loff_t off);
+void ecryptfs_init_i_size(struct inode *inode, u64 hdr_size);
 int ecryptfs_write_metadata(struct dentry *dentry, struct inode *inode);
 int ecryptfs_read_metadata(struct dentry *dentry, struct inode *inode);
 int ecryptfs_write_size_field(struct inode *inode);

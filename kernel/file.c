@@ -15,7 +15,6 @@
 #include <linux/writeback.h>
 
 #include "ecryptfs_kernel.h"
-#include "statahead.h"
 
 /*
  * Open the lower file read-write with the caller's credentials, else with
@@ -61,15 +60,40 @@ int ecryptfs_get_lower_file(struct dentry *dentry, struct inode *inode)
 
 	mutex_lock(&ii->lower_file_mutex);
 	if (atomic_inc_return(&ii->lower_file_count) == 1) {
-		rc = ecryptfs_privileged_open(&ii->lower_file,
+		struct file *f;
+
+		rc = ecryptfs_privileged_open(&f,
 					      ecryptfs_dentry_to_lower_path(dentry));
 		if (rc) {
-			ii->lower_file = NULL;
 			atomic_dec(&ii->lower_file_count);
+		} else {
+			spin_lock(&ii->lower_file_lock);
+			ii->lower_file = f;
+			spin_unlock(&ii->lower_file_lock);
 		}
 	}
 	mutex_unlock(&ii->lower_file_mutex);
 	return rc;
+}
+
+/**
+ * ecryptfs_lower_file_get() - a reference to the inode's lower file, for
+ * whoever may run while its last opener closes it (writeback, reclaim)
+ * @inode: upper inode
+ *
+ * Return: the lower file (fput() it) or NULL when it is not open.
+ */
+struct file *ecryptfs_lower_file_get(struct inode *inode)
+{
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+	struct file *f;
+
+	spin_lock(&ii->lower_file_lock);
+	f = ii->lower_file;
+	if (f)
+		get_file(f);
+	spin_unlock(&ii->lower_file_lock);
+	return f;
 }
 
 /**
@@ -84,10 +108,15 @@ void ecryptfs_put_lower_file(struct inode *inode)
 	if (!atomic_dec_and_mutex_lock(&ii->lower_file_count,
 				       &ii->lower_file_mutex))
 		return;
+	struct file *f;
+
 	filemap_write_and_wait(inode->i_mapping);
 	ecryptfs_sync_size(inode);
-	fput(ii->lower_file);
+	spin_lock(&ii->lower_file_lock);
+	f = ii->lower_file;
 	ii->lower_file = NULL;
+	spin_unlock(&ii->lower_file_lock);
+	fput(f);
 	mutex_unlock(&ii->lower_file_mutex);
 }
 
@@ -207,7 +236,6 @@ struct ecryptfs_getdents_ctx {
 	struct dir_context ctx;
 	struct dir_context *caller;
 	struct super_block *sb;
-	struct ecryptfs_statahead sa;
 	int filldir_called;
 	int entries_written;
 	int err;
@@ -228,9 +256,6 @@ static bool ecryptfs_filldir(struct dir_context *ctx, const char *name,
 	buf->caller->pos = buf->ctx.pos;
 	if (!ecryptfs_encrypts_names(buf->sb)) {
 		res = dir_emit(buf->caller, name, namelen, ino, d_type);
-		if (res)
-			ecryptfs_statahead_note(&buf->sa, name, namelen, NULL,
-						0, ino, d_type);
 	} else {
 		rc = ecryptfs_decode_name(buf->sb, name, namelen, &plain,
 					  &plen);
@@ -241,9 +266,6 @@ static bool ecryptfs_filldir(struct dir_context *ctx, const char *name,
 			return false;
 		}
 		res = dir_emit(buf->caller, plain, plen, ino, d_type);
-		if (res)
-			ecryptfs_statahead_note(&buf->sa, name, namelen, plain,
-						plen, ino, d_type);
 		kfree(plain);
 	}
 	if (res)
@@ -261,11 +283,8 @@ static int ecryptfs_readdir(struct file *file, struct dir_context *ctx)
 	};
 	int rc;
 
-	ecryptfs_statahead_init(&buf.sa, file_inode(file), &lower->f_path);
-	buf.sa.upper = file->f_path.dentry;
 	rc = iterate_dir(lower, &buf.ctx);
 	ctx->pos = buf.ctx.pos;
-	ecryptfs_statahead_end(&buf.sa);
 	if (rc >= 0 && buf.err)
 		rc = buf.err;
 	if (rc >= 0 && (buf.entries_written || !buf.filldir_called))
@@ -286,75 +305,104 @@ static ssize_t ecryptfs_read_update_atime(struct kiocb *iocb,
 }
 
 /*
- * Write-behind.  A file written sequentially is handed to writeback every
- * ECRYPTFS_WRITE_BEHIND bytes, on another CPU than the writer's, instead
- * of all at once at close, fsync or when the system's dirty limits are
- * reached: the encryption of what was written overlaps the writing of
- * what follows.  Semantics are unchanged (the lower file may lag behind
- * the page cache until close/fsync, as before; it just lags less).
+ * Writes to an encrypted file go through to the lower file before write(2)
+ * returns, as in Linux's eCryptfs, so that an error of the lower file
+ * system (ENOSPC, EIO) reaches the writer: each chunk of up to
+ * ECRYPTFS_WT_CHUNK bytes is copied into the page cache, then encrypted
+ * and written to the lower file with one lower write (ecryptfs_writepages),
+ * then the size field follows once for the whole call.  A chunk whose
+ * lower write failed is taken out of the page cache again (and the size
+ * it added), so that what is read afterwards is what the lower file holds.
  */
-#define ECRYPTFS_WRITE_BEHIND SZ_1M
+#define ECRYPTFS_WT_CHUNK SZ_128K
 
-/**
- * ecryptfs_write_behind_work() - write back the range handed over by
- * ecryptfs_write_iter()
- * @work: the inode's wb_work
- */
-void ecryptfs_write_behind_work(struct work_struct *work)
+/* Undo a chunk [@pos, @pos + @len) whose lower write failed. */
+static void write_failed(struct inode *inode, loff_t pos, size_t len,
+			 loff_t old_size)
 {
-	struct ecryptfs_inode_info *ii =
-		container_of(work, struct ecryptfs_inode_info, wb_work);
-	struct writeback_control wbc = {
-		.sync_mode = WB_SYNC_NONE,
-		.nr_to_write = LONG_MAX,
-	};
+	loff_t keep = max(old_size, pos);
 
-	spin_lock(&ii->wb_lock);
-	wbc.range_start = ii->wb_start;
-	wbc.range_end = ii->wb_end - 1;
-	ii->wb_start = ii->wb_end = 0;
-	spin_unlock(&ii->wb_lock);
-	if (wbc.range_end >= wbc.range_start)
-		filemap_fdatawrite_wbc(ii->vfs_inode.i_mapping, &wbc);
+	if (i_size_read(inode) > keep) {
+		i_size_write(inode, keep);
+		truncate_pagecache(inode, keep);
+	}
+	invalidate_inode_pages2_range(inode->i_mapping, pos >> PAGE_SHIFT,
+				      (pos + len - 1) >> PAGE_SHIFT);
 }
 
-/* Note a write of [@start, @end) to an encrypted file. */
-static void ecryptfs_note_write(struct inode *inode, loff_t start, loff_t end)
+static ssize_t ecryptfs_write_through(struct kiocb *iocb,
+				      struct iov_iter *from)
 {
-	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
-	bool kick = false;
+	struct file *file = iocb->ki_filp;
+	struct inode *inode = file_inode(file);
+	struct address_space *mapping = inode->i_mapping;
+	ssize_t written = 0;
+	ssize_t rc;
 
-	spin_lock(&ii->wb_lock);
-	if (start != ii->wb_run_end)
-		ii->wb_run_start = start;
-	ii->wb_run_end = end;
-	if (end - ii->wb_run_start >= ECRYPTFS_WRITE_BEHIND) {
-		if (ii->wb_end > ii->wb_start) {
-			/* Not taken yet: widen it. */
-			ii->wb_start = min(ii->wb_start, ii->wb_run_start);
-			ii->wb_end = max(ii->wb_end, end);
-		} else {
-			ii->wb_start = ii->wb_run_start;
-			ii->wb_end = end;
+	inode_lock(inode);
+	rc = generic_write_checks(iocb, from);
+	if (rc <= 0)
+		goto out;
+	/* A failed writeback of this file (mmap) fails the next write. */
+	rc = file_check_and_advance_wb_err(file);
+	if (rc)
+		goto out;
+	rc = file_modified(file);
+	if (rc)
+		goto out;
+	while (iov_iter_count(from)) {
+		loff_t pos = iocb->ki_pos;
+		loff_t old_size = i_size_read(inode);
+		size_t count = iov_iter_count(from);
+		size_t chunk = min_t(size_t, count, ECRYPTFS_WT_CHUNK -
+				     (pos & (ECRYPTFS_WT_CHUNK - 1)));
+		ssize_t n;
+
+		iov_iter_truncate(from, chunk);
+		n = generic_perform_write(iocb, from);
+		iov_iter_reexpand(from, iov_iter_count(from) + count - chunk);
+		if (n <= 0) {
+			rc = n;
+			break;
 		}
-		ii->wb_run_start = end;
-		kick = true;
+		/* Kernels before 6.5 leave ki_pos to the caller. */
+		iocb->ki_pos = pos + n;
+		rc = filemap_write_and_wait_range(mapping, pos, pos + n - 1);
+		if (rc) {
+			write_failed(inode, pos, n, old_size);
+			iocb->ki_pos = pos;
+			/* This writer is told now, not again at fsync. */
+			if (file_check_and_advance_wb_err(file))
+				ecryptfs_warn_rl(inode, "write error at %lld; rc = [%zd]\n",
+						 pos, rc);
+			break;
+		}
+		written += n;
+		if (n < chunk)
+			break;
 	}
-	spin_unlock(&ii->wb_lock);
-	if (kick)
-		ecryptfs_queue_work_elsewhere(&ii->wb_work);
+	if (written) {
+		int rc2 = ecryptfs_sync_size(inode);
+
+		if (rc2) {
+			written = 0;
+			rc = rc2;
+		}
+	}
+out:
+	inode_unlock(inode);
+	if (written > 0)
+		return generic_write_sync(iocb, written);
+	return rc;
 }
 
 static ssize_t ecryptfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
-	ssize_t rc;
 
-	rc = generic_file_write_iter(iocb, from);
-	/* ki_pos is past what was written (also for O_APPEND). */
-	if (rc > 0 && (ecryptfs_crypt_stat(inode)->flags & ECRYPTFS_ENCRYPTED))
-		ecryptfs_note_write(inode, iocb->ki_pos - rc, iocb->ki_pos);
-	return rc;
+	if (ecryptfs_crypt_stat(inode)->flags & ECRYPTFS_ENCRYPTED)
+		return ecryptfs_write_through(iocb, from);
+	return generic_file_write_iter(iocb, from);
 }
 
 static ssize_t ecryptfs_splice_read(struct file *in, loff_t *ppos,
@@ -375,6 +423,15 @@ static int ecryptfs_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!lower->f_op->mmap)
 		return -ENODEV;
+	/*
+	 * A fault reads around as much as the reference does (the default
+	 * window), not the mount's 1 MiB streaming window: random faults of
+	 * a large mapping must not each read and decrypt 256 pages.
+	 */
+	spin_lock(&file->f_lock);
+	file->f_ra.ra_pages = min_t(unsigned int, file->f_ra.ra_pages,
+				    VM_READAHEAD_PAGES);
+	spin_unlock(&file->f_lock);
 	return generic_file_mmap(file, vma);
 }
 
@@ -412,11 +469,6 @@ static int ecryptfs_fsync(struct file *file, loff_t start, loff_t end,
 		return rc;
 	if (S_ISREG(file_inode(file)->i_mode)) {
 		rc = ecryptfs_sync_size(file_inode(file));
-		if (rc)
-			return rc;
-		ecryptfs_wait_header(file_inode(file));
-		/* An error of the header write, if any. */
-		rc = file_check_and_advance_wb_err(file);
 		if (rc)
 			return rc;
 	}

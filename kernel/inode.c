@@ -15,7 +15,6 @@
 #include <linux/iversion.h>
 
 #include "ecryptfs_kernel.h"
-#include "statahead.h"
 
 static int ecryptfs_inode_test(struct inode *inode, void *lower_inode)
 {
@@ -155,8 +154,6 @@ static struct dentry *ecryptfs_lookup(struct inode *dir, struct dentry *dentry,
 			return ERR_PTR(rc);
 		name = enc;
 	}
-	/* After the statahead of a listing of @dir, if one runs. */
-	ecryptfs_statahead_wait_dir(dir);
 	lower_dentry = lookup_one_len_unlocked(name, lower_dir, len);
 	kfree(enc);
 	if (IS_ERR(lower_dentry))
@@ -181,14 +178,9 @@ static struct dentry *ecryptfs_lookup(struct inode *dir, struct dentry *dentry,
 		struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
 
 		/*
-		 * The size field, from the lower page cache when possible
-		 * (statahead may have read it already), else through an
-		 * opened lower file.  Many such reads in one directory
-		 * start its statahead.
+		 * The size field, from the lower page cache when possible,
+		 * else through an opened lower file.
 		 */
-		if (!(cs->flags & ECRYPTFS_I_SIZE_INITIALIZED))
-			ecryptfs_statahead_miss(dir, lower_dir_path,
-						d_inode(lower_dentry));
 		if (!(cs->flags & ECRYPTFS_I_SIZE_INITIALIZED) &&
 		    ecryptfs_probe_size_cached(inode) &&
 		    !ecryptfs_get_lower_file(dentry, inode)) {
@@ -230,111 +222,16 @@ static int ecryptfs_do_unlink(struct inode *dir, struct dentry *dentry,
 }
 
 /*
- * Write the header of a new file if nobody has taken it yet (the header
- * work, a writeback of the file's first page, a waiter); the lower file
- * is open.  Return: 0 or a negative errno, also kept in the mapping.
- */
-static int write_pending_header(struct inode *inode)
-{
-	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
-	u8 *buf;
-	int rc;
-
-	buf = xchg(&ii->hdr_buf, NULL);
-	if (!buf)
-		return 0;
-	rc = ecryptfs_write_header_buf(inode, buf);
-	if (rc)
-		mapping_set_error(inode->i_mapping, rc);
-	kfree(buf);
-	ecryptfs_header_written(inode);
-	return rc;
-}
-
-/**
- * ecryptfs_header_work() - write the header of a new file to its lower file
- * @work: the inode's hdr_work
- *
- * Queued by ecryptfs_initialize_file(), which built the header and took
- * references on the inode, its lower file and the mount's work count.  An
- * error is kept in the mapping for fsync() and close() to report.  Most
- * new files are written and closed before it runs: the writeback of the
- * first page then has written the header in the same lower write (see
- * wb_flush()), and this only drops the references.
- */
-void ecryptfs_header_work(struct work_struct *work)
-{
-	struct ecryptfs_inode_info *ii = container_of(to_delayed_work(work),
-						      struct ecryptfs_inode_info,
-						      hdr_work);
-	struct inode *inode = &ii->vfs_inode;
-	struct ecryptfs_sb_info *sbi = ecryptfs_sb(inode->i_sb);
-
-	write_pending_header(inode);
-	if (atomic_dec_and_test(&sbi->hdr_busy))
-		wake_up_all(&sbi->work_wq);
-	ecryptfs_put_lower_file(inode);
-	iput(inode);
-	ecryptfs_sb_work_put(sbi);
-}
-
-/**
- * ecryptfs_header_written() - the header of a new file is in its lower file
- * @inode: upper inode
- *
- * Called by whoever wrote the header queued by ecryptfs_initialize_file():
- * the header work item, the writeback that took the header along with the
- * file's first page, or a size writer that needed it first.  Wakes those
- * waiting in ecryptfs_wait_header().
- */
-void ecryptfs_header_written(struct inode *inode)
-{
-	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
-
-	clear_bit_unlock(ECRYPTFS_HDR_PENDING, &ii->state);
-	smp_mb__after_atomic();
-	wake_up_bit(&ii->state, ECRYPTFS_HDR_PENDING);
-}
-
-/**
- * ecryptfs_wait_header() - make sure the header of a new file is written
- * @inode: upper inode, its lower file open
- *
- * For whoever writes the size field (it lives in the header) or syncs the
- * lower file: writes the header if nobody has taken it yet, else waits
- * until whoever took it has written it.
- */
-void ecryptfs_wait_header(struct inode *inode)
-{
-	if (!test_bit(ECRYPTFS_HDR_PENDING,
-		      &ecryptfs_inode_to_private(inode)->state))
-		return;
-	write_pending_header(inode);
-	wait_on_bit(&ecryptfs_inode_to_private(inode)->state,
-		    ECRYPTFS_HDR_PENDING, TASK_UNINTERRUPTIBLE);
-}
-
-/*
- * Wait this long before a new file's header is written on its own: a file
- * written and closed by then has its header written along with its first
- * page, in one lower write.
- */
-#define ECRYPTFS_HDR_DELAY_MS 10
-
-/*
- * Give a freshly created file its key and header (spec §1.10).  The header
- * is built here (an unusable key fails the create, as in the reference).
- * It goes to the lower file with the file's first page when that is
- * written back within ECRYPTFS_HDR_DELAY_MS (a small file written and
- * closed), else alone by a work item on another CPU, or by whoever needs
- * it first (size field, fsync).  A header in the lower file is only read
- * again after the inode is evicted, which the work item's reference
- * prevents until it is done.  A header in the xattr is written at once.
+ * Give a freshly created file its key and header (spec §1.10), as Linux's
+ * eCryptfs does: the header, with the file key wrapped by the mount's
+ * keys, is written to the lower file (its page cache, or the xattr)
+ * before the create returns.  A key that cannot be used or a header that
+ * cannot be written (a full lower file system) fails the create, so that
+ * no upper file ever stands over a lower file without its key.
  */
 static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
 	u8 *hdr;
 	int rc;
 
@@ -349,27 +246,17 @@ static int ecryptfs_initialize_file(struct dentry *dentry, struct inode *inode)
 		goto out;
 	if (cs->flags & ECRYPTFS_METADATA_IN_XATTR) {
 		rc = ecryptfs_write_metadata(dentry, inode);
-		ecryptfs_put_lower_file(inode);
-		goto out;
+		goto out_put;
 	}
 	/* Built ahead with a prepared key, or now. */
-	if (hdr) {
-		ii->hdr_buf = hdr;
-		hdr = NULL;
-	} else {
-		rc = ecryptfs_build_metadata(inode, &ii->hdr_buf);
-		if (rc < 0) {
-			ecryptfs_put_lower_file(inode);
-			goto out;
-		}
-		rc = 0;
+	if (!hdr) {
+		rc = ecryptfs_build_metadata(inode, &hdr);
+		if (rc < 0)
+			goto out_put;
 	}
-	set_bit(ECRYPTFS_HDR_PENDING, &ii->state);
-	ihold(inode);
-	ecryptfs_sb_work_get(ecryptfs_sb(inode->i_sb));
-	atomic_inc(&ecryptfs_sb(inode->i_sb)->hdr_busy);
-	ecryptfs_queue_delayed_work_elsewhere(&ii->hdr_work,
-					      msecs_to_jiffies(ECRYPTFS_HDR_DELAY_MS));
+	rc = ecryptfs_write_header_buf(inode, hdr);
+out_put:
+	ecryptfs_put_lower_file(inode);
 out:
 	kfree(hdr);
 	if (rc)

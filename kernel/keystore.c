@@ -6,6 +6,7 @@
  */
 
 #include <linux/slab.h>
+#include <linux/file.h>
 #include <linux/random.h>
 #include <linux/xattr.h>
 #include <linux/fs_stack.h>
@@ -363,7 +364,6 @@ void ecryptfs_prepare_work(struct work_struct *work)
 		spin_unlock(&sbi->prep_lock);
 		cond_resched();
 	}
-	ecryptfs_sb_work_put(sbi);
 }
 
 /**
@@ -428,7 +428,7 @@ static struct ecryptfs_prepared *take_prepared(struct super_block *sb)
 		return NULL;
 	}
 	if (left < ECRYPTFS_PREPARED_LOW)
-		ecryptfs_queue_sb_work(sbi, &sbi->prep_work);
+		queue_work(system_unbound_wq, &sbi->prep_work);
 	return p;
 }
 
@@ -466,20 +466,41 @@ int ecryptfs_write_header_buf(struct inode *inode, const u8 *buf)
 {
 	size_t len = ecryptfs_crypt_stat(inode)->metadata_size;
 	struct file *lower = ecryptfs_inode_to_private(inode)->lower_file;
-	loff_t off = 0;
-	ssize_t w;
 	int rc;
 
-	if (!lower)
-		rc = -EIO;
-	else {
-		w = kernel_write(lower, buf, len, &off);
-		rc = w < 0 ? (int)w : (w == len ? 0 : -EIO);
-	}
+	rc = lower ? ecryptfs_write_lower_all(lower, buf, len, 0) : -EIO;
 	if (rc)
 		ecryptfs_err_rl(inode, "error writing the header; rc = [%d]\n",
 				rc);
 	return rc;
+}
+
+/**
+ * ecryptfs_write_lower_all() - write a whole buffer to a lower file
+ * @lower: the lower file
+ * @buf: the bytes
+ * @len: how many
+ * @off: where
+ *
+ * A short write is continued, so that the error that stopped it (-ENOSPC
+ * on a full lower file system) is the one returned.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ecryptfs_write_lower_all(struct file *lower, const void *buf, size_t len,
+			     loff_t off)
+{
+	while (len) {
+		ssize_t w = kernel_write(lower, buf, len, &off);
+
+		if (w < 0)
+			return (int)w;
+		if (!w)
+			return -EIO;
+		buf += w;
+		len -= w;
+	}
+	return 0;
 }
 
 /**
@@ -553,19 +574,41 @@ static void apply_header(struct ecryptfs_crypt_stat *cs,
 		cs->flags &= ~ECRYPTFS_ENCRYPT_FILENAMES;
 }
 
-/* Set i_size from a header once (encrypted view: from the lower size). */
-static void init_i_size(struct inode *inode, u64 hdr_size)
+/**
+ * ecryptfs_init_i_size() - set i_size from a header's size field, once
+ * @inode: upper inode; cs_mutex held
+ * @hdr_size: the size field
+ *
+ * With the encrypted view the size is the lower size.  Otherwise a size
+ * field that claims more than the lower file holds (a corrupted or
+ * truncated lower file) is cut down to the lower data, so that what is
+ * shown and read is bounded by what is there.
+ */
+void ecryptfs_init_i_size(struct inode *inode, u64 hdr_size)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
 	struct ecryptfs_mount_crypt_stat *mcs = ecryptfs_mcs(inode->i_sb);
+	loff_t lower_size = i_size_read(ecryptfs_inode_to_lower(inode));
 	u64 size = hdr_size;
 
 	if (cs->flags & ECRYPTFS_I_SIZE_INITIALIZED)
 		return;
 	if (mcs->flags & ECRYPTFS_ENCRYPTED_VIEW_ENABLED) {
-		size = i_size_read(ecryptfs_inode_to_lower(inode));
+		size = lower_size;
 		if (cs->flags & ECRYPTFS_METADATA_IN_XATTR)
 			size += cs->metadata_size;
+	} else {
+		/* At least the smallest header precedes in-file data. */
+		u64 data = lower_size;
+
+		if (!(cs->flags & ECRYPTFS_METADATA_IN_XATTR))
+			data = lower_size > ECRYPTFS_MIN_HEADER_SIZE ?
+			       lower_size - ECRYPTFS_MIN_HEADER_SIZE : 0;
+		if (size > data) {
+			ecryptfs_warn_rl(inode, "size field %llu exceeds the %llu data bytes of the lower file; using %llu\n",
+					 size, data, data);
+			size = data;
+		}
 	}
 	i_size_write(inode, size);
 	cs->flags |= ECRYPTFS_I_SIZE_INITIALIZED;
@@ -724,7 +767,7 @@ int ecryptfs_read_metadata(struct dentry *dentry, struct inode *inode)
 		if (!rc) {
 			apply_header(cs, &h);
 			cs->flags &= ~ECRYPTFS_METADATA_IN_XATTR;
-			init_i_size(inode, h.size);
+			ecryptfs_init_i_size(inode, h.size);
 			rc = unwrap_fek(inode, buf, n, &h);
 			if (!rc)
 				goto out;
@@ -750,7 +793,7 @@ int ecryptfs_read_metadata(struct dentry *dentry, struct inode *inode)
 	}
 	apply_header(cs, &h);
 	cs->flags |= ECRYPTFS_METADATA_IN_XATTR;
-	init_i_size(inode, h.size);
+	ecryptfs_init_i_size(inode, h.size);
 	rc = unwrap_fek(inode, buf, n, &h);
 out:
 	kfree(buf);
@@ -766,30 +809,24 @@ out:
 int ecryptfs_write_size_field(struct inode *inode)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct file *lower = ecryptfs_inode_to_private(inode)->lower_file;
+	struct mutex *size_mutex = &ecryptfs_inode_to_private(inode)->size_mutex;
 	u8 field[ECRYPTFS_SIZE_FIELD_BYTES];
-	loff_t off = 0;
+	struct file *lower;
 	ssize_t n;
 	u8 *buf;
 	int rc;
 
-	struct mutex *size_mutex = &ecryptfs_inode_to_private(inode)->size_mutex;
-
 	if (!(cs->flags & ECRYPTFS_ENCRYPTED))
 		return 0;
+	/* Writeback may run while the last opener closes the lower file. */
+	lower = ecryptfs_lower_file_get(inode);
 	if (!lower)
 		return -EIO;
-	/* After the header, which holds a size field of its own. */
-	ecryptfs_wait_header(inode);
 	/* i_size is read under the mutex: the last writer writes the latest. */
 	mutex_lock(size_mutex);
 	if (!(cs->flags & ECRYPTFS_METADATA_IN_XATTR)) {
 		ecryptfs_hdr_put_size(field, i_size_read(inode));
-		n = kernel_write(lower, field, sizeof(field), &off);
-		if (n < 0)
-			rc = (int)n;
-		else
-			rc = n == sizeof(field) ? 0 : -EIO;
+		rc = ecryptfs_write_lower_all(lower, field, sizeof(field), 0);
 		goto out;
 	}
 	buf = kzalloc(ECRYPTFS_XATTR_READ_MAX, GFP_KERNEL);
@@ -806,6 +843,7 @@ int ecryptfs_write_size_field(struct inode *inode)
 	kfree(buf);
 out:
 	mutex_unlock(size_mutex);
+	fput(lower);
 	return rc;
 }
 
@@ -834,7 +872,7 @@ int ecryptfs_probe_size(struct dentry *dentry, struct inode *inode)
 		n = kernel_read(lower, buf, sizeof(buf), &off);
 		if (n > 0 && ecryptfs_hdr_marker_valid(buf, n)) {
 			cs->flags &= ~ECRYPTFS_METADATA_IN_XATTR;
-			init_i_size(inode, ecryptfs_hdr_get_size(buf));
+			ecryptfs_init_i_size(inode, ecryptfs_hdr_get_size(buf));
 			return 0;
 		}
 	}
@@ -848,7 +886,7 @@ int ecryptfs_probe_size(struct dentry *dentry, struct inode *inode)
 		cs->flags |= ECRYPTFS_METADATA_IN_XATTR;
 		if (!(mcs->flags & ECRYPTFS_ENCRYPTED_VIEW_ENABLED))
 			cs->metadata_size = ECRYPTFS_MIN_HEADER_SIZE;
-		init_i_size(inode, ecryptfs_hdr_get_size(xbuf));
+		ecryptfs_init_i_size(inode, ecryptfs_hdr_get_size(xbuf));
 	}
 	kfree(xbuf);
 	return 0;

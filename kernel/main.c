@@ -210,11 +210,6 @@ static struct ecryptfs_sb_info *ecryptfs_alloc_sbi(void)
 		return NULL;
 	INIT_LIST_HEAD(&sbi->mcs.auth_toks);
 	mutex_init(&sbi->mcs.auth_toks_mutex);
-	atomic_set(&sbi->work_busy, 0);
-	atomic_set(&sbi->hdr_busy, 0);
-	init_waitqueue_head(&sbi->work_wq);
-	init_llist_head(&sbi->dead_inodes);
-	INIT_WORK(&sbi->dead_work, ecryptfs_dead_inodes_work);
 	spin_lock_init(&sbi->prep_lock);
 	INIT_LIST_HEAD(&sbi->prepared);
 	INIT_WORK(&sbi->prep_work, ecryptfs_prepare_work);
@@ -350,9 +345,8 @@ static void ecryptfs_kill_block_super(struct super_block *sb)
 
 	/* s_fs_info is NULL when the mount failed before it was set. */
 	if (sbi) {
-		wait_event(sbi->work_wq, !atomic_read(&sbi->work_busy));
-		/* Lower files the work items closed, so the lower fs is free. */
-		flush_delayed_fput();
+		/* No create runs now: the key preparation ends for good. */
+		cancel_work_sync(&sbi->prep_work);
 		/*
 		 * The root dentry's hold on the lower mount goes before
 		 * kill_anon_super() syncs: no lower sync from here on.
@@ -360,15 +354,6 @@ static void ecryptfs_kill_block_super(struct super_block *sb)
 		sbi->lower_sb = NULL;
 	}
 	kill_anon_super(sb);
-	if (sbi) {
-		/*
-		 * Inodes deleted before SB_ACTIVE went (their lower inodes
-		 * queued, see ecryptfs_evict_inode()) are released before the
-		 * lower file system can be unmounted.
-		 */
-		flush_work(&sbi->dead_work);
-		wait_event(sbi->work_wq, !atomic_read(&sbi->work_busy));
-	}
 	ecryptfs_free_sbi(sbi);
 }
 

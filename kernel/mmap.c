@@ -14,19 +14,14 @@
 #include <linux/fs_stack.h>
 #include <linux/uio.h>
 #include <linux/bvec.h>
+#include <linux/file.h>
 
 #include "ecryptfs_kernel.h"
-#include "statahead.h"
-
-static struct file *lower_file_of(struct inode *inode)
-{
-	return ecryptfs_inode_to_private(inode)->lower_file;
-}
 
 /* Read @len bytes of the lower file at @off into @page; zero the rest. */
 static int read_lower_page(struct inode *inode, struct page *page, loff_t off)
 {
-	struct file *lower = lower_file_of(inode);
+	struct file *lower = ecryptfs_lower_file_get(inode);
 	ssize_t n;
 	char *virt;
 
@@ -37,25 +32,26 @@ static int read_lower_page(struct inode *inode, struct page *page, loff_t off)
 	if (n >= 0 && n < PAGE_SIZE)
 		memset(virt + n, 0, PAGE_SIZE - n);
 	kunmap_local(virt);
+	fput(lower);
 	return n < 0 ? (int)n : 0;
 }
 
 static int write_lower(struct inode *inode, struct page *page, loff_t off,
 		       size_t len)
 {
-	struct file *lower = lower_file_of(inode);
-	ssize_t n;
+	struct file *lower = ecryptfs_lower_file_get(inode);
 	char *virt;
+	int rc;
 
 	if (!lower)
 		return -EIO;
 	virt = kmap_local_page(page);
-	n = kernel_write(lower, virt, len, &off);
+	rc = ecryptfs_write_lower_all(lower, virt, len, off);
 	kunmap_local(virt);
-	if (n < 0)
-		return (int)n;
-	mark_inode_dirty_sync(inode);
-	return n == len ? 0 : -EIO;
+	fput(lower);
+	if (!rc)
+		mark_inode_dirty_sync(inode);
+	return rc;
 }
 
 /* Decrypt upper page @index from the lower file into @page. */
@@ -113,12 +109,15 @@ static int ecryptfs_read_view_xattr(struct inode *inode, struct page *page,
 	virt = kmap_local_page(page);
 	memset(virt, 0, PAGE_SIZE);
 	if (index == 0) {
-		ssize_t n;
-		struct file *lower = lower_file_of(inode);
+		struct file *lower = ecryptfs_lower_file_get(inode);
+		ssize_t n = -EIO;
 
-		n = ecryptfs_read_xattr_header(lower->f_path.dentry,
-					       file_inode(lower), virt,
-					       PAGE_SIZE);
+		if (lower) {
+			n = ecryptfs_read_xattr_header(lower->f_path.dentry,
+						       file_inode(lower), virt,
+						       PAGE_SIZE);
+			fput(lower);
+		}
 		if (n < 0) {
 			rc = (int)n;
 		} else if (n >= ECRYPTFS_FIXED_HEADER_BYTES) {
@@ -208,7 +207,7 @@ static int ecryptfs_writepage(struct page *page, struct writeback_control *wbc)
 static int passthrough_write_end(struct inode *inode, struct page *page,
 				 loff_t pos, unsigned int copied)
 {
-	struct file *lower = lower_file_of(inode);
+	struct file *lower = ecryptfs_lower_file_get(inode);
 	unsigned int from = pos & (PAGE_SIZE - 1);
 	loff_t off = pos;
 	ssize_t n;
@@ -219,10 +218,11 @@ static int passthrough_write_end(struct inode *inode, struct page *page,
 	virt = kmap_local_page(page);
 	n = kernel_write(lower, virt + from, copied, &off);
 	kunmap_local(virt);
-	if (n < 0)
-		return (int)n;
-	i_size_write(inode, i_size_read(file_inode(lower)));
-	fsstack_copy_attr_times(inode, file_inode(lower));
+	if (n >= 0) {
+		i_size_write(inode, i_size_read(file_inode(lower)));
+		fsstack_copy_attr_times(inode, file_inode(lower));
+	}
+	fput(lower);
 	return n;
 }
 
@@ -396,6 +396,7 @@ int ecryptfs_sync_size(struct inode *inode)
  */
 struct ecryptfs_wb_ctx {
 	struct inode *inode;
+	struct file *lower;	/* referenced for the whole writeback */
 	struct page *pt[ECRYPTFS_BATCH_PAGES];	/* locked plaintext pages */
 	struct page *ct[ECRYPTFS_BATCH_PAGES];	/* ciphertext pages */
 	unsigned int n;
@@ -457,10 +458,10 @@ static void rd_batch_done(struct kiocb *iocb, long ret)
 }
 
 /* Start the lower read of batch @b (its pages locked, contiguous). */
-static void rd_batch_start(struct inode *inode, struct ecryptfs_rd_batch *b)
+static void rd_batch_start(struct inode *inode, struct file *lower,
+			   struct ecryptfs_rd_batch *b)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct file *lower = lower_file_of(inode);
 	loff_t pos = ecryptfs_lower_header_size(cs) +
 		     ((loff_t)b->pages[0]->index << PAGE_SHIFT);
 	struct iov_iter it;
@@ -532,64 +533,17 @@ static void rd_batch_finish(struct inode *inode, struct ecryptfs_rd_batch *b)
 	b->n = 0;
 }
 
-/* Header pages the first data write of a new file can carry along. */
-#define ECRYPTFS_HDR_BVECS 3
-
-/*
- * Describe the kmalloc'ed buffer @buf of @len bytes in bio_vecs, one per
- * page it touches.  Return: how many.
- */
-static unsigned int buf_bvecs(struct bio_vec *bv, u8 *buf, size_t len)
-{
-	unsigned int n = 0;
-
-	while (len) {
-		size_t off = offset_in_page(buf);
-		size_t l = min_t(size_t, len, PAGE_SIZE - off);
-
-		bv[n].bv_page = virt_to_page(buf);
-		bv[n].bv_offset = off;
-		bv[n].bv_len = l;
-		n++;
-		buf += l;
-		len -= l;
-	}
-	return n;
-}
-
-/*
- * The header of a new file still queued for its lower file (see
- * ecryptfs_initialize_file()), taken by the writeback of the file's first
- * page so that header, size field and data go down in one lower write
- * instead of three.  NULL if there is none or the header work has it.
- */
-static u8 *wb_take_header(struct ecryptfs_wb_ctx *c)
-{
-	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(c->inode);
-	struct ecryptfs_crypt_stat *cs = &ii->crypt_stat;
-
-	if (c->first || !test_bit(ECRYPTFS_HDR_PENDING, &ii->state) ||
-	    ecryptfs_lower_header_size(cs) != cs->metadata_size ||
-	    cs->metadata_size > (ECRYPTFS_HDR_BVECS - 1) * PAGE_SIZE)
-		return NULL;
-	return xchg(&ii->hdr_buf, NULL);
-}
-
 /*
  * Encrypt the batch (spread over the CPUs), unlock its plaintext pages and
  * write the ciphertext with one lower write.
  */
 static int wb_flush(struct ecryptfs_wb_ctx *c)
 {
-	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(c->inode);
-	struct ecryptfs_crypt_stat *cs = &ii->crypt_stat;
-	struct file *lower = lower_file_of(c->inode);
-	struct bio_vec bv[ECRYPTFS_HDR_BVECS + ECRYPTFS_BATCH_PAGES];
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(c->inode);
+	struct bio_vec bv[ECRYPTFS_BATCH_PAGES];
 	struct iov_iter it;
-	unsigned int nr = c->n, nh = 0, i;
-	size_t len = (size_t)nr << PAGE_SHIFT;
-	bool wb, size_dirty = false;
-	u8 *hdr = NULL;
+	unsigned int nr = c->n, i;
+	bool wb;
 	loff_t pos;
 	ssize_t n;
 	int rc;
@@ -601,8 +555,8 @@ static int wb_flush(struct ecryptfs_wb_ctx *c)
 	wb = !rc;
 	/*
 	 * Under writeback until the lower write is done: whoever waits for
-	 * this file's writeback (fsync, the last close before it puts the
-	 * lower file, truncate) waits for that write too.
+	 * this file's writeback (a writer, fsync, the last close before it
+	 * puts the lower file, truncate) waits for that write too.
 	 */
 	for (i = 0; i < nr; i++) {
 		if (wb)
@@ -613,32 +567,18 @@ static int wb_flush(struct ecryptfs_wb_ctx *c)
 		goto out;
 	pos = ecryptfs_lower_header_size(cs) + ((loff_t)c->first << PAGE_SHIFT);
 	rc = -EIO;
-	if (!lower)
+	if (!c->lower)
 		goto out;
-	hdr = wb_take_header(c);
-	if (hdr) {
-		/* Nobody else writes the size field while the header is due. */
-		size_dirty = test_and_clear_bit(ECRYPTFS_SIZE_DIRTY, &ii->state);
-		ecryptfs_hdr_put_size(hdr, i_size_read(c->inode));
-		nh = buf_bvecs(bv, hdr, cs->metadata_size);
-		len += cs->metadata_size;
-		pos = 0;
+	pages_iter(&it, ITER_SOURCE, bv, c->ct, nr);
+	while (iov_iter_count(&it)) {
+		n = vfs_iter_write(c->lower, &it, &pos, 0);
+		if (n <= 0) {
+			rc = n ? (int)n : -EIO;
+			goto out;
+		}
 	}
-	pages_iter(&it, ITER_SOURCE, bv + nh, c->ct, nr);
-	if (nh)
-		iov_iter_bvec(&it, ITER_SOURCE, bv, nh + nr, len);
-	n = vfs_iter_write(lower, &it, &pos, 0);
-	rc = n < 0 ? (int)n : 0;
-	if (!rc && n != len)
-		rc = -EIO;
-	if (!rc)
-		mark_inode_dirty_sync(c->inode);
-	if (hdr) {
-		if (rc && size_dirty)
-			set_bit(ECRYPTFS_SIZE_DIRTY, &ii->state);
-		kfree(hdr);
-		ecryptfs_header_written(c->inode);
-	}
+	rc = 0;
+	mark_inode_dirty_sync(c->inode);
 out:
 	if (rc) {
 		ecryptfs_err_rl(c->inode, "error writing pages %lu-%lu; rc = [%d]\n",
@@ -714,8 +654,11 @@ static int ecryptfs_writepages(struct address_space *mapping,
 	if (!c)
 		return -ENOMEM;
 	c->inode = mapping->host;
+	c->lower = ecryptfs_lower_file_get(c->inode);
 	rc = write_cache_pages(mapping, wbc, ecryptfs_wb_page, c);
 	rc2 = wb_flush(c);
+	if (c->lower)
+		fput(c->lower);
 	for (i = 0; i < ECRYPTFS_BATCH_PAGES; i++)
 		if (c->ct[i])
 			ecryptfs_free_ct_page(c->ct[i]);
@@ -739,27 +682,6 @@ static void rd_batches_finish(struct inode *inode,
 		rd_batch_finish(inode, &bs[i]);
 }
 
-/*
- * A read of the start of a small file whose data is not in the lower page
- * cache: the file's directory may be worth a data scan (statahead.c).
- */
-static void note_data_miss(struct readahead_control *rac, struct inode *inode)
-{
-	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct inode *lower_inode = ecryptfs_inode_to_lower(inode);
-	void *entry;
-
-	if (!rac->file || readahead_index(rac) ||
-	    i_size_read(inode) > SZ_16K ||
-	    (cs->flags & (ECRYPTFS_ENCRYPTED | ECRYPTFS_VIEW_AS_ENCRYPTED)) !=
-	    ECRYPTFS_ENCRYPTED)
-		return;
-	entry = xa_load(&lower_inode->i_mapping->i_pages,
-			ecryptfs_lower_header_size(cs) >> PAGE_SHIFT);
-	if (!entry || xa_is_value(entry))
-		ecryptfs_statahead_data_miss(rac->file);
-}
-
 static void ecryptfs_readahead(struct readahead_control *rac)
 {
 	struct inode *inode = rac->mapping->host;
@@ -771,10 +693,11 @@ static void ecryptfs_readahead(struct readahead_control *rac)
 	struct ecryptfs_rd_batch *bs, *b;
 	unsigned int nr = 0;
 	struct folio *folio;
+	struct file *lower = ecryptfs_lower_file_get(inode);
 
-	note_data_miss(rac, inode);
 	/* Without memory for the batches, each page is read on its own. */
-	bs = kmalloc_array(max, sizeof(*bs), GFP_NOFS | __GFP_NOWARN);
+	bs = lower ? kmalloc_array(max, sizeof(*bs), GFP_NOFS | __GFP_NOWARN) :
+		     NULL;
 	b = bs;
 	if (b)
 		b->n = 0;
@@ -795,7 +718,7 @@ static void ecryptfs_readahead(struct readahead_control *rac)
 		}
 		if (b->n && (b->n == ECRYPTFS_BATCH_PAGES ||
 			     page->index != b->pages[0]->index + b->n)) {
-			rd_batch_start(inode, b);
+			rd_batch_start(inode, lower, b);
 			if (++nr == max) {
 				rd_batches_finish(inode, bs, nr);
 				nr = 0;
@@ -805,14 +728,16 @@ static void ecryptfs_readahead(struct readahead_control *rac)
 		}
 		b->pages[b->n++] = page;
 	}
-	if (!bs)
-		return;
-	if (b->n) {
-		rd_batch_start(inode, b);
-		nr++;
+	if (bs) {
+		if (b->n) {
+			rd_batch_start(inode, lower, b);
+			nr++;
+		}
+		rd_batches_finish(inode, bs, nr);
+		kfree(bs);
 	}
-	rd_batches_finish(inode, bs, nr);
-	kfree(bs);
+	if (lower)
+		fput(lower);
 }
 
 /**

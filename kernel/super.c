@@ -25,18 +25,8 @@ static struct inode *ecryptfs_alloc_inode(struct super_block *sb)
 	ii->state = 0;
 	atomic_set(&ii->lower_file_count, 0);
 	ii->lower_file = NULL;
+	spin_lock_init(&ii->lower_file_lock);
 	ii->lower_inode = NULL;
-	ii->wb_run_start = ii->wb_run_end = 0;
-	ii->wb_start = ii->wb_end = 0;
-	spin_lock_init(&ii->wb_lock);
-	INIT_WORK(&ii->wb_work, ecryptfs_write_behind_work);
-	atomic_set(&ii->sa_busy, 0);
-	atomic_set(&ii->sa_misses, 0);
-	ii->sa_scanned = jiffies - HZ;
-	atomic_set(&ii->sa_data_misses, 0);
-	ii->sa_data_scanned = jiffies - HZ;
-	ii->hdr_buf = NULL;
-	INIT_DELAYED_WORK(&ii->hdr_work, ecryptfs_header_work);
 	return &ii->vfs_inode;
 }
 
@@ -46,74 +36,10 @@ static void ecryptfs_free_inode(struct inode *inode)
 			ecryptfs_inode_to_private(inode));
 }
 
-/*
- * Deleted lower inodes.  The last reference to an unlinked lower inode
- * frees its blocks and the inode itself (for ext4: a journalled truncate,
- * bitmap and orphan-list updates), which is most of what an unlink costs.
- * The eviction of the upper inode hands that reference to a work item on
- * another CPU, so that unlink(2), rmdir(2) and rename(2) over a file
- * return once the name is gone.  statfs, sync and unmount wait for the
- * queue, so no caller sees the space still in use afterwards.
- */
-struct ecryptfs_dead_inode {
-	struct llist_node node;
-	struct inode *inode;
-};
-
-/**
- * ecryptfs_dead_inodes_work() - drop the references queued by
- * ecryptfs_evict_inode() to deleted lower inodes
- * @work: the mount's dead_work
- */
-void ecryptfs_dead_inodes_work(struct work_struct *work)
-{
-	struct ecryptfs_sb_info *sbi =
-		container_of(work, struct ecryptfs_sb_info, dead_work);
-	struct llist_node *list = llist_del_all(&sbi->dead_inodes);
-	struct ecryptfs_dead_inode *d, *next;
-
-	llist_for_each_entry_safe(d, next, llist_reverse_order(list), node) {
-		iput(d->inode);
-		kfree(d);
-		cond_resched();
-	}
-	ecryptfs_sb_work_put(sbi);
-}
-
-/* Wait until the deleted lower inodes queued so far are released. */
-static void flush_dead_inodes(struct ecryptfs_sb_info *sbi)
-{
-	flush_work(&sbi->dead_work);
-}
-
-/*
- * Drop the upper inode's reference to @lower: on another CPU when it is
- * probably the last one to a deleted inode, at once otherwise (also while
- * the mount ends: unmount must leave no lower inode behind).
- */
-static void put_lower_inode(struct super_block *sb, struct inode *lower)
-{
-	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
-	struct ecryptfs_dead_inode *d;
-
-	if (lower->i_nlink || !(sb->s_flags & SB_ACTIVE))
-		goto now;
-	d = kmalloc(sizeof(*d), GFP_NOWAIT | __GFP_NOWARN);
-	if (!d)
-		goto now;
-	d->inode = lower;
-	if (llist_add(&d->node, &sbi->dead_inodes))
-		ecryptfs_queue_sb_work(sbi, &sbi->dead_work);
-	return;
-now:
-	iput(lower);
-}
-
 static void ecryptfs_evict_inode(struct inode *inode)
 {
 	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
 
-	cancel_work_sync(&ii->wb_work);
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 	if (ii->lower_file) {
@@ -124,7 +50,7 @@ static void ecryptfs_evict_inode(struct inode *inode)
 		ii->lower_file = NULL;
 	}
 	ecryptfs_destroy_crypt_stat(&ii->crypt_stat);
-	put_lower_inode(inode->i_sb, ii->lower_inode);
+	iput(ii->lower_inode);
 }
 
 static int ecryptfs_statfs(struct dentry *dentry, struct kstatfs *buf)
@@ -134,7 +60,6 @@ static int ecryptfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 
 	if (!lower_dentry->d_sb->s_op->statfs)
 		return -ENOSYS;
-	flush_dead_inodes(ecryptfs_sb(dentry->d_sb));
 	rc = lower_dentry->d_sb->s_op->statfs(lower_dentry, buf);
 	if (rc)
 		return rc;
@@ -199,23 +124,19 @@ static int ecryptfs_show_options(struct seq_file *m, struct dentry *root)
 
 /*
  * sync(2) and syncfs(2): the upper writeback only fills the lower page
- * cache, a new file's header may still be queued for its lower file and a
- * deleted lower inode may still wait to be freed.  Wait for those, then
- * sync the lower file system, so that what was written (or deleted)
- * through this mount is on disk when the call returns.  (The reference
- * leaves that to the lower file system's own writeback.)
+ * cache; sync the lower file system too, so that what was written through
+ * this mount is on disk when the call returns.  (The reference leaves that
+ * to the lower file system's own writeback.)  Nothing of this mount is
+ * waited for but the lower file system's own sync.
  */
 static int ecryptfs_sync_fs(struct super_block *sb, int wait)
 {
-	struct ecryptfs_sb_info *sbi = ecryptfs_sb(sb);
-	struct super_block *lower_sb = sbi->lower_sb;
+	struct super_block *lower_sb = ecryptfs_sb(sb)->lower_sb;
 	int rc;
 
 	/* lower_sb is NULL before the mount is set up and once it ends. */
 	if (!wait || !lower_sb)
 		return 0;
-	flush_dead_inodes(sbi);
-	wait_event(sbi->work_wq, !atomic_read(&sbi->hdr_busy));
 	down_read(&lower_sb->s_umount);
 	rc = sync_filesystem(lower_sb);
 	up_read(&lower_sb->s_umount);

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Our module: the streaming paths of docs/performance.md on an ext4 lower.
-# Write-behind: a file written sequentially reaches the lower file while
+# Write-through: a file written sequentially reaches the lower file while
 # it is still open (before close or fsync), and its contents, its size
 # field and the reference module's view of it are unchanged.  Closing right
-# after a large write (write-behind still running) loses nothing.  Direct
+# after a large write loses nothing.  Direct
 # streaming reads: a large file read cold comes back byte for byte while
 # the lower page cache keeps (almost) none of it, also after a rewrite in
 # the middle (dirty lower pages are written before the direct read) and
@@ -25,15 +25,15 @@ lower_of() { echo "$L/$1"; }
 
 head -c $((6 * 1024 * 1024 + 777)) /dev/urandom > /tmp/src
 
-log "write-behind: the lower file grows while the file is open"
-python3 - "$U/wb" "$(lower_of wb)" <<'EOF' || fail "write-behind did not reach the lower file before close"
+log "write-through: the lower file grows while the file is open"
+python3 - "$U/wb" "$(lower_of wb)" <<'EOF' || fail "writes did not reach the lower file before close"
 import os, sys, time
 up, low = sys.argv[1], sys.argv[2]
 src = open('/tmp/src', 'rb').read()
 fd = os.open(up, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
 for i in range(0, 4 * 1024 * 1024, 65536):
     os.write(fd, src[i:i + 65536])
-# No close, no fsync: only write-behind moves data to the lower file.
+# No close, no fsync: the writes themselves reach the lower file.
 deadline = time.time() + 30
 grown = 0
 while time.time() < deadline:
@@ -46,10 +46,10 @@ os.write(fd, src[4 * 1024 * 1024:])
 os.close(fd)
 sys.exit(0 if grown >= 8192 + 2 * 1024 * 1024 else 1)
 EOF
-cmp /tmp/src $U/wb || fail "contents after write-behind"
+cmp /tmp/src $U/wb || fail "contents after write-through"
 expect "lower size after close" $((8192 + 6 * 1024 * 1024 + 4096)) "$(stat -c %s "$(lower_of wb)")"
 
-log "close right after large writes (write-behind in flight), 8 times"
+log "close right after large writes, 8 times"
 for i in 1 2 3 4 5 6 7 8; do
 	head -c $((3 * 1024 * 1024 + i * 1000)) /tmp/src > $U/burst$i || fail "write burst$i"
 done
@@ -74,7 +74,7 @@ printf 'rewritten-in-the-middle' | dd of=/tmp/src bs=1 seek=3000000 conv=notrunc
 echo 1 > /proc/sys/vm/drop_caches
 cmp /tmp/src $U/wb || fail "read after rewrite"
 
-log "the reference module reads what write-behind wrote, and the other way round"
+log "the reference module reads what we wrote, and the other way round"
 umnt $U
 load_module reference
 mount_ecryptfs $L $U "$sig"

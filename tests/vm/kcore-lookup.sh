@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Our module: what the speed-ups of docs/performance.md must not change.
-# Sizes of files of every size class seen cold through a listing (statahead
-# reads the headers ahead), by name (size field from the lower page cache)
+# Our module: sizes and contents through lookups.
+# Sizes of files of every size class seen cold through a listing, by name
+# (size field from the lower page cache)
 # and after a lower-only change; headers in the xattr and lower files that
 # are no eCryptfs files fall back to the usual probe; the RCU path walk
 # sees files unlinked in the lower directory; contents read back
@@ -15,7 +15,7 @@ L=/tmp/lower U=/tmp/upper
 sizes="0 1 15 16 17 4095 4096 4097 8191 8192 8193 12289 65536 100000"
 lower_fs $L ext4
 mkdir -p $U
-sig=$(add_passphrase_key statahead-pass)
+sig=$(add_passphrase_key lookup-pass)
 
 # remount MODULE [EXTRA]: a fresh mount (no cached upper inode) on cold
 # lower caches.
@@ -32,7 +32,7 @@ check_sizes() {
 	local how=$1 n got
 	case "$how" in
 	listing)
-		# ls -l: readdir (statahead) then lstat of every entry.
+		# ls -l: readdir then lstat of every entry.
 		ls -l $U > /tmp/listing || fail "ls -l $U"
 		for n in $sizes; do
 			got=$(awk -v f=s$n '$NF == f { print $5 }' /tmp/listing)
@@ -69,23 +69,6 @@ for n in $sizes; do
 	expect "contents of s$n" "$(cat /tmp/s$n.md5)" "$(md5sum < $U/s$n)"
 done
 
-log "files read after a listing: the data of the others is read ahead"
-# A listing reads the first page of each lower file; after 4 reads of small
-# files that had to go to the disk, the module reads the first pages of
-# every file of the directory ahead (data scan).
-mkdir $U/rd || fail "mkdir rd"
-for i in $(seq 1 60); do head -c 5000 /dev/urandom > $U/rd/f$i || fail "write rd/f$i"; done
-md5sum $U/rd/f* | sed "s|$U/rd/||" > /tmp/rd.md5
-remount ours
-ls -l $U/rd > /dev/null
-for f in $(ls -U $U/rd | head -6); do cat $U/rd/$f > /dev/null || fail "read rd/$f"; done
-sleep 1
-# Lower files of 16 KiB: 4 pages each once read ahead, 1 after the listing.
-full=$(fincore --noheadings --raw --output PAGES $L/rd/* | awk '$1 == 4 { n++ } END { print n + 0 }')
-[ "$full" -ge 50 ] || fail "data scan: only $full of 60 lower files wholly in the page cache"
-(cd $U/rd && md5sum -c --quiet /tmp/rd.md5) || fail "contents after the data scan"
-rm -r $U/rd
-
 log "a file grown and truncated, listed cold"
 echo appended >> $U/s4096 || fail "append"
 truncate -s 5000 $U/s8193 || fail "truncate"
@@ -94,7 +77,7 @@ ls -l $U > /tmp/listing
 expect "size after append" 4105 "$(awk '$NF == "s4096" { print $5 }' /tmp/listing)"
 expect "size after truncate" 5000 "$(awk '$NF == "s8193" { print $5 }' /tmp/listing)"
 
-log "names encrypted: sizes through a listing (upper names looked up ahead)"
+log "names encrypted: sizes through a listing"
 remount ours "ecryptfs_fnek_sig=$sig"
 mkdir $U/fn || fail "mkdir fn"
 for n in $sizes; do head -c "$n" /dev/urandom > $U/fn/s$n || fail "write fn/s$n"; done
@@ -141,11 +124,11 @@ for how in listing name; do
 done
 umount $U
 
-log "new files: the header is written on another CPU, size writes wait for it"
+log "new files truncated right after their create"
 rm -rf "${L:?}"/*
 remount ours
-# Each size field is written right after the create, while the header
-# write may still be queued: it must not be overwritten by the header's.
+# Each size field is written right after the create: it must not be
+# overwritten by the header's.
 python3 - "$U" <<'PY' || fail "creating and truncating 300 files"
 import os, sys
 d = os.path.join(sys.argv[1], "new")
@@ -165,8 +148,8 @@ done
 umount $U
 
 log "sync(2) and syncfs(2) on the upper mount reach the lower disk"
-# The upper writeback and the queued header writes only fill the lower page
-# cache; the module's sync_fs must then sync the lower file system.  Dirty
+# Writes only fill the lower page cache; the module's sync_fs must then
+# sync the lower file system.  Dirty
 # pages survive drop_caches, so none may be left of the lower files.
 for how in syncfs sync; do
 	rm -rf "${L:?}"/*
@@ -177,7 +160,7 @@ import os, stat, sys
 for i in range(50):
     with open(os.path.join(sys.argv[1], "d%d" % i), "wb") as f:
         f.write(os.urandom(5000 + i))
-# Headers written on their own (no first page to go along with).
+# Empty files: only a header.
 for i in range(10):
     os.mknod(os.path.join(sys.argv[1], "m%d" % i), 0o644 | stat.S_IFREG)
     os.close(os.open(os.path.join(sys.argv[1], "e%d" % i), os.O_CREAT | os.O_WRONLY, 0o644))
@@ -196,7 +179,7 @@ PY
 	umount $U
 done
 
-log "a directory of 3000 files: several listings, looked up on every CPU"
+log "a directory of 3000 files"
 rm -rf "${L:?}"/*
 remount ours
 mkdir $U/many || fail "mkdir many"
@@ -213,8 +196,7 @@ bad=$(awk '$NF ~ /^f[0-9]+$/ { n++; i = substr($NF, 2) + 0;
 	if ($5 != i % 97 * 61) { print $NF " " $5; exit } }
 	END { if (n != 3000) print "only " n " files listed" }' /tmp/many.ls)
 [ -z "$bad" ] || fail "listing of 3000 files: $bad"
-# By name, never listed: after a few lookups that read a header, the
-# module lists the lower directory itself and reads the headers ahead.
+# By name, never listed.
 remount ours
 python3 - "$U/many" <<'PY' || fail "sizes of 3000 files by name"
 import os, sys
@@ -224,7 +206,7 @@ for i in range(3000):
         sys.exit("f%d is %d bytes" % (i, n))
 PY
 
-log "creating files while a listing's statahead runs"
+log "creating files while a listing runs"
 remount ours
 ls -l $U/many > /dev/null &
 lister=$!
@@ -233,7 +215,6 @@ wait $lister || fail "ls -l during creates"
 expect "files after the creates" 3008 "$(ls $U/many | wc -l)"
 
 log "deleted files: space free when unlink returns, nothing left at unmount"
-# The last reference to a deleted lower inode is dropped on another CPU;
 # statfs must not see the space still in use, and unmount must leave no
 # lower inode behind.
 remount ours
@@ -288,4 +269,4 @@ for m in (upper, lower):
                  % (m, os.strerror(ctypes.get_errno()), n))
 PY
 check_dmesg
-echo "PASS: kcore-statahead on $(uname -r)"
+echo "PASS: kcore-lookup on $(uname -r)"
