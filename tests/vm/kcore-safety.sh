@@ -70,11 +70,40 @@ print("ok")
 EOF
 }
 
+# small_mount NAME MIB: a fresh lower fs /tmp/NAME of MIB MiB, our mount
+# over it on $U; small_umount: both unmounted.
+small_mount() {
+	L=/tmp/$1
+	small_fs /run/img/$1.img "$2" $L
+	mount_ecryptfs $L $U "$sig"
+}
+small_umount() {
+	umnt $U
+	umount $L
+}
+
 remount_upper() {
 	umnt $U
 	rmmod ecryptfs || fail "rmmod"
 	load_ours
 	mount_ecryptfs "$1" $U "$sig"
+}
+
+# start_small: a fresh 32 MiB lower fs on $L, mounted on $U, with a file
+# "before" written through it; /tmp/a is 3 MB of random bytes.
+start_small() {
+	small_mount l1 32
+	head -c 3000000 /dev/urandom > /tmp/a
+	head -c 20000 /dev/urandom > /tmp/before
+	cp /tmp/before $U/before || fail "cp before"
+}
+
+# end_small WHEN: remount, check b and before, unmount everything.
+end_small() {
+	remount_upper $L
+	cmp /tmp/a $U/b || fail "b differs from /tmp/a $1"
+	cmp /tmp/before $U/before || fail "a file written before the fs filled up changed $1"
+	small_umount
 }
 
 # want SECTION: run SECTION unless ECRYPTFS_TEST_ONLY names another one
@@ -83,12 +112,7 @@ want() { [ -z "${ECRYPTFS_TEST_ONLY:-}" ] || [ "$ECRYPTFS_TEST_ONLY" = "$1" ]; }
 
 if want headerloss; then
 log "the header-loss sequence: cp on a full fs, space freed, cp again"
-L=/tmp/l1
-small_fs /run/img/l1.img 32 $L
-mount_ecryptfs $L $U "$sig"
-head -c 3000000 /dev/urandom > /tmp/a
-head -c 20000 /dev/urandom > /tmp/before
-cp /tmp/before $U/before || fail "cp before"
+start_small
 sync
 fill $L
 if cp /tmp/a $U/b 2>/tmp/cp.err; then
@@ -100,21 +124,12 @@ sync
 cp /tmp/a $U/b || fail "cp after space was freed"
 python3 -c "import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd)" $U/b ||
 	fail "fsync of b"
-remount_upper $L
-cmp /tmp/a $U/b || fail "b differs from a after remount (header lost?)"
-cmp /tmp/before $U/before || fail "a file written before the fs filled up changed"
-umnt $U
-umount $L
+end_small "after the full-fs sequence (header lost?)"
 fi
 
 if want enospc; then
 log "a full lower fs: write(2) fails with ENOSPC"
-L=/tmp/l1
-small_fs /run/img/l1.img 32 $L
-mount_ecryptfs $L $U "$sig"
-head -c 3000000 /dev/urandom > /tmp/a
-head -c 20000 /dev/urandom > /tmp/before
-cp /tmp/before $U/before || fail "cp before"
+start_small
 cp /tmp/a $U/b || fail "cp b"
 : > $U/big || fail "create big"
 fill $L
@@ -132,11 +147,7 @@ else
 fi
 rm -f $L/filler $L/filler2 $U/t
 sync
-remount_upper $L
-cmp /tmp/a $U/b || fail "b changed after the full-fs writes"
-cmp /tmp/before $U/before || fail "before changed after the full-fs writes"
-umnt $U
-umount $L
+end_small "after the full-fs writes"
 fi
 
 if want flakey; then
@@ -179,17 +190,14 @@ rmmod ecryptfs
 load_ours
 mount_ecryptfs $L $U "$sig"
 cmp /tmp/kept $U/kept || fail "a file fsynced before the failure changed"
-umnt $U
-umount $L
+small_umount
 dmsetup remove ecfl
 losetup -d "$loop"
 fi
 
 if want sizefield; then
 log "a size field claiming more than the lower file holds"
-L=/tmp/l3
-small_fs /run/img/l3.img 32 $L
-mount_ecryptfs $L $U "$sig"
+small_mount l3 32
 head -c 10000 /dev/urandom > $U/c || fail "write c"
 head -c 10000 /dev/urandom > $U/c2 || fail "write c2"
 umnt $U
@@ -208,15 +216,12 @@ for f in c c2; do
 	got=$(timeout 60 cat $U/$f | wc -c) || fail "reading the corrupted file $f did not end"
 	[ "$got" -le $((lsize - 8192)) ] || fail "read $got bytes of $f, a $lsize-byte lower file"
 done
-umnt $U
-umount $L
+small_umount
 fi
 
 if want mtime; then
 log "mtime and ctime change at write(2), not at writeback"
-L=/tmp/l4
-small_fs /run/img/l4.img 32 $L
-mount_ecryptfs $L $U "$sig"
+small_mount l4 32
 echo one > $U/m || fail "write m"
 touch -d '2001-01-01 00:00:00' $U/m
 sync
@@ -234,15 +239,12 @@ if after.st_mtime <= before.st_mtime or after.st_ctime <= before.st_ctime:
 if after.st_mtime < time.time() - 60:
     sys.exit("mtime after write(2) is %s" % after.st_mtime)
 EOF
-umnt $U
-umount $L
+small_umount
 fi
 
 if want mmapra; then
 log "random faults of a large mapping read around no more than 32 pages each"
-L=/tmp/l5
-small_fs /run/img/l5.img 200 $L
-mount_ecryptfs $L $U "$sig"
+small_mount l5 200
 head -c $((96 << 20)) /dev/urandom > $U/big || fail "write big"
 umnt $U
 rmmod ecryptfs
@@ -268,8 +270,7 @@ EOF
 ) || fail "mmap faults"
 log "40 random faults brought $pages pages in"
 [ "$pages" -le $((40 * 32)) ] || fail "40 random faults read $pages pages (more than 32 each)"
-umnt $U
-umount $L
+small_umount
 fi
 
 check_dmesg
