@@ -6,6 +6,7 @@
  */
 
 #include <linux/slab.h>
+#include <linux/sched/isolation.h>
 #include <linux/scatterlist.h>
 #include <linux/random.h>
 #include <linux/mm.h>
@@ -531,11 +532,27 @@ int ecryptfs_crypt_extents(struct ecryptfs_crypt_stat *cs, struct page *dst,
 	return rc;
 }
 
-/* The online CPU after @cpu, wrapping around. */
-static int next_cpu(int cpu)
+/*
+ * The CPU after @cpu, wrapping around, that may take a chunk of the
+ * caller's batch: online, allowed to the caller (its affinity and its
+ * cpuset) and not isolated from the scheduler (a housekeeping CPU); -1
+ * once the search comes back to @self, the caller's CPU.
+ */
+static int next_crypt_cpu(int cpu, int self)
 {
-	cpu = cpumask_next(cpu, cpu_online_mask);
-	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
+	unsigned int tries;
+
+	for (tries = 0; tries < nr_cpu_ids; tries++) {
+		cpu = cpumask_next_and(cpu, cpu_online_mask, current->cpus_ptr);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first_and(cpu_online_mask,
+						current->cpus_ptr);
+		if (cpu >= nr_cpu_ids || cpu == self)
+			return -1;
+		if (housekeeping_test_cpu(cpu, HK_TYPE_DOMAIN))
+			return cpu;
+	}
+	return -1;
 }
 
 /* En/decrypt the whole pages of @ch with a request of its own. */
@@ -590,8 +607,8 @@ int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
 			 bool encrypt)
 {
 	struct ecryptfs_crypt_chunk chunks[ECRYPTFS_CRYPT_MAX_CHUNKS];
-	unsigned int nr, i, start = 0;
-	int cpu;
+	unsigned int nr, i, queued, start = 0;
+	int cpu, self;
 	int rc;
 
 	if (!n)
@@ -614,16 +631,26 @@ int ecryptfs_crypt_pages(struct ecryptfs_crypt_stat *cs, struct page **dst,
 		ch->rc = 0;
 		start += ch->n;
 	}
-	cpu = get_cpu();
-	for (i = 1; i < nr; i++) {
-		cpu = next_cpu(cpu);
-		INIT_WORK_ONSTACK(&chunks[i].work, crypt_chunk_work);
-		init_completion(&chunks[i].done);
-		queue_work_on(cpu, ecryptfs_crypt_wq, &chunks[i].work);
+	self = get_cpu();
+	cpu = self;
+	for (queued = 1; queued < nr; queued++) {
+		cpu = next_crypt_cpu(cpu, self);
+		if (cpu < 0)
+			break;
+		INIT_WORK_ONSTACK(&chunks[queued].work, crypt_chunk_work);
+		init_completion(&chunks[queued].done);
+		queue_work_on(cpu, ecryptfs_crypt_wq, &chunks[queued].work);
 	}
 	put_cpu();
+	/* The first chunk, and those no other CPU may take, are done here. */
 	rc = crypt_chunk(&chunks[0]);
-	for (i = 1; i < nr; i++) {
+	for (i = queued; i < nr; i++) {
+		int rc2 = crypt_chunk(&chunks[i]);
+
+		if (!rc)
+			rc = rc2;
+	}
+	for (i = 1; i < queued; i++) {
 		/*
 		 * A chunk whose CPU has not got to it yet (busy with other
 		 * work, or its vCPU not running) is taken back and done
