@@ -472,7 +472,19 @@ static int ecryptfs_fsync(struct file *file, loff_t start, loff_t end,
 		if (rc)
 			return rc;
 	}
-	return vfs_fsync(ecryptfs_file_to_lower(file), datasync);
+	rc = vfs_fsync(ecryptfs_file_to_lower(file), datasync);
+	if (rc && S_ISREG(file_inode(file)->i_mode)) {
+		/*
+		 * Every opener of the file shares one lower file, whose error
+		 * is reported to the first fsync only: keep it in the upper
+		 * mapping, where each opener sees it once.
+		 */
+		mapping_set_error(file->f_mapping, rc);
+		if (file_check_and_advance_wb_err(file))
+			ecryptfs_warn_rl(file_inode(file), "lower fsync failed; rc = [%d]\n",
+					 rc);
+	}
+	return rc;
 }
 
 static int ecryptfs_fasync(int fd, struct file *file, int flag)

@@ -159,7 +159,9 @@ loop=$(losetup -f --show /run/img/fl.img) || fail "losetup"
 sectors=$(blockdev --getsz "$loop")
 dmsetup create ecfl --table "0 $sectors linear $loop 0" || fail "dmsetup create"
 dmsetup mknodes ecfl || fail "dmsetup mknodes"
-mkfs.ext4 -q -F -I 256 /dev/mapper/ecfl || fail "mkfs on dm"
+# No journal: a failed data write is reported through the file's error
+# state only (a journal would abort and fail everything alike).
+mkfs.ext4 -q -F -I 256 -O ^has_journal /dev/mapper/ecfl || fail "mkfs on dm"
 L=/tmp/l2
 mkdir -p $L
 mount -t ext4 /dev/mapper/ecfl $L || fail "mount dm"
@@ -173,6 +175,32 @@ dmsetup suspend ecfl
 dmsetup load ecfl --table "0 $sectors flakey $loop 0 0 3600 1 error_writes" ||
 	fail "dmsetup load flakey"
 dmsetup resume ecfl
+# Two openers of one file (one shared lower file): both must be told.
+: > $U/shared || fail "create shared"
+res2=$(python3 - "$U/shared" <<'EOF'
+import errno, os, sys
+a = os.open(sys.argv[1], os.O_WRONLY)
+b = os.open(sys.argv[1], os.O_WRONLY)
+out = []
+try:
+    os.pwrite(a, os.urandom(1 << 20), 0)
+    os.pwrite(b, os.urandom(1 << 20), 1 << 20)
+except OSError as e:
+    print("write", errno.errorcode[e.errno]); sys.exit(0)
+for fd in (a, b):
+    try:
+        os.fsync(fd)
+        out.append("ok")
+    except OSError as e:
+        out.append(errno.errorcode[e.errno])
+print("fsync", " ".join(out))
+EOF
+)
+case "$res2" in
+"write EIO"|"write EROFS"|"fsync EIO EIO"|"fsync EROFS EROFS"|"fsync EIO EROFS"|"fsync EROFS EIO") ;;
+*) fail "two openers of a file on a failing device: '$res2' (each must see the error)" ;;
+esac
+log "two openers saw: $res2"
 res=$(pywrite $U/lost $((8 << 20)))
 case "$res" in
 "write EIO"|"write EROFS"|"fsync EIO"|"fsync EROFS"|"open EIO"|"open EROFS") ;;
