@@ -603,6 +603,8 @@ int report(const std::string &tsv, const std::string &json_path, const std::stri
 		}
 		std::printf("\n");
 	}
+	std::printf("(IOPS rows ran for a fixed time: their bytes grow with their speed; compare "
+		    "bytes per I/O)\n");
 	return 0;
 }
 
