@@ -13,24 +13,31 @@
 //   fsbench readfiles DIR N          read the N files of 'create'
 //   fsbench unlink DIR N             unlink the N files of 'create', syncfs + sync
 //   fsbench readtree DIR             read every regular file below DIR
+//   fsbench bigfiles DIR N MIB       write N files of MIB MiB (1 MiB writes), syncfs + sync
+//   fsbench mmapread FILE N          touch N random 4 KiB pages of FILE through mmap
 //   fsbench touch MIB                fault in MIB MiB of memory once, then free it
 //   fsbench report RESULTS.tsv OUT.json OUT.dat
 //
 // Each workload prints one line "<seconds> <amount> <unit>" where amount/unit
-// is the throughput (MiB/s or files/s) computed from the elapsed time.  The
+// is the throughput (MiB/s, files/s or pages/s) computed from the elapsed time.  The
 // page cache is dropped by the caller (scripts/bench's guest part) where a
 // workload is meant to run cold.
 //
 // 'report' reads lines
 // "config<TAB>workload<TAB>round<TAB>seconds<TAB>amount<TAB>unit" (configs
-// plain, reference, ours; one line per round), prints the table with the
-// median throughput of each configuration and the ratios ours/reference and
-// ours/plain (speed ratios: above 1 means ours is faster), and writes the
+// plain, reference, ours; one line per round), optionally followed by
+// "<TAB>read_bytes<TAB>written_bytes" (what the lower block device read and
+// wrote during the workload), prints the table with the median throughput of
+// each configuration and the ratios ours/reference and ours/plain (speed
+// ratios: above 1 means ours is faster), then, when the lines carry them, a
+// second table with the median lower bytes read and written and their ratios
+// ours/reference (byte ratios: above 1 means ours moved more), and writes the
 // same as JSON and as a gnuplot data file.  A ratio is the median over the
 // rounds of the ratio within one round: the configurations of one round ran
 // one after the other, under about the same load of the host.
 
 #include <cerrno>
+#include <cstdint>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -64,7 +71,7 @@ constexpr size_t kChunk = 1 << 20;
 	std::fprintf(stderr,
 		     "usage: fsbench seqwrite FILE MIB | seqread FILE | create DIR N BYTES |\n"
 		     "       lsl DIR | stat DIR N | readfiles DIR N | unlink DIR N | readtree DIR |\n"
-		     "       touch MIB |\n"
+		     "       bigfiles DIR N MIB | mmapread FILE N | touch MIB |\n"
 		     "       report RESULTS.tsv OUT.json OUT.dat\n");
 	std::exit(2);
 }
@@ -339,14 +346,84 @@ int readtree(const std::string &dir)
 	return 0;
 }
 
+// N large files of MIB MiB each in DIR (big000, big001, ...), written one
+// after the other in 1 MiB writes; the clock stops once they are on the disk.
+int bigfiles(const std::string &dir, unsigned long n, unsigned long mib)
+{
+	auto buf = pattern(kChunk);
+	Timer t;
+	for (unsigned long i = 0; i < n; i++) {
+		char name[32];
+		std::snprintf(name, sizeof(name), "/big%03lu", i);
+		std::string p = dir + name;
+		Fd fd(::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
+		if (fd.get() < 0)
+			die("create " + p);
+		for (unsigned long m = 0; m < mib; m++)
+			write_all(fd.get(), buf.data(), buf.size(), p);
+		fd.close_checked(p);
+	}
+	sync_to_disk(dir);
+	print_result(t.seconds(), static_cast<double>(n * mib), "MiB/s");
+	return 0;
+}
+
+// Map FILE and read one byte of each of N pages picked at random (the same
+// sequence every run), as a program looking records up in a mapped index or
+// database file does: every touch of a page not in memory is a page fault
+// that reads the page (and whatever the kernel reads around it).
+int mmapread(const std::string &path, unsigned long n)
+{
+	const size_t page = 4096;
+	Timer t;
+	Fd fd(::open(path.c_str(), O_RDONLY));
+	if (fd.get() < 0)
+		die("open " + path);
+	struct stat st;
+	if (::fstat(fd.get(), &st))
+		die("stat " + path);
+	size_t len = static_cast<size_t>(st.st_size), pages = len / page;
+	if (pages == 0) {
+		errno = EINVAL;
+		die("mmapread of an empty file " + path);
+	}
+	void *m = ::mmap(nullptr, len, PROT_READ, MAP_SHARED, fd.get(), 0);
+	if (m == MAP_FAILED)
+		die("mmap " + path);
+	const volatile unsigned char *base = static_cast<const unsigned char *>(m);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned sum = 0;
+	for (unsigned long i = 0; i < n; i++) {
+		x ^= x << 13; // xorshift64
+		x ^= x >> 7;
+		x ^= x << 17;
+		sum += base[(x % pages) * page + (x >> 40) % page];
+	}
+	::munmap(m, len);
+	fd.close_checked(path);
+	print_result(t.seconds(), static_cast<double>(n), "pages/s");
+	(void)sum; // the reads happen anyway: base is volatile
+	return 0;
+}
+
 struct Figure {
 	double seconds = 0;
 	double amount = 0;
 	std::string unit;
+	// Lower block device bytes read and written during the workload, when
+	// the results line has them.
+	std::optional<double> read_bytes, written_bytes;
 };
 
 // Per configuration: round -> figure.
 using Rounds = std::map<long, Figure>;
+using Row = std::map<std::string, Rounds>;
+// Which number of a figure a median or ratio is taken of.
+using Field = std::optional<double> (*)(const Figure &);
+
+std::optional<double> amount_of(const Figure &f) { return f.amount; }
+std::optional<double> read_of(const Figure &f) { return f.read_bytes; }
+std::optional<double> written_of(const Figure &f) { return f.written_bytes; }
 
 std::optional<double> median(std::vector<double> v)
 {
@@ -357,21 +434,23 @@ std::optional<double> median(std::vector<double> v)
 	return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-// Median throughput of @config.
-std::optional<double> median_amount(const std::map<std::string, Rounds> &row, const char *config)
+// Median of @field over the rounds of @config.
+std::optional<double> median_of(const Row &row, const char *config, Field field)
 {
 	auto it = row.find(config);
 	if (it == row.end())
 		return std::nullopt;
 	std::vector<double> v;
 	for (const auto &[r, f] : it->second)
-		v.push_back(f.amount);
+		if (auto x = field(f))
+			v.push_back(*x);
 	return median(v);
 }
 
-// Median over the rounds of the speed ratio a/b within a round (above 1:
-// a is faster).
-std::optional<double> ratio(const std::map<std::string, Rounds> &row, const char *a, const char *b)
+// Median over the rounds of the ratio a/b of @field within a round (for
+// throughputs, above 1: a is faster; for bytes, above 1: a moved more).
+// Rounds where b is 0 are left out (a ratio to nothing means nothing).
+std::optional<double> ratio(const Row &row, const char *a, const char *b, Field field = amount_of)
 {
 	auto ia = row.find(a), ib = row.find(b);
 	if (ia == row.end() || ib == row.end())
@@ -379,8 +458,11 @@ std::optional<double> ratio(const std::map<std::string, Rounds> &row, const char
 	std::vector<double> v;
 	for (const auto &[r, fa] : ia->second) {
 		auto fb = ib->second.find(r);
-		if (fb != ib->second.end() && fb->second.amount > 0)
-			v.push_back(fa.amount / fb->second.amount);
+		if (fb == ib->second.end())
+			continue;
+		auto xa = field(fa), xb = field(fb->second);
+		if (xa && xb && *xb > 0)
+			v.push_back(*xa / *xb);
 	}
 	return median(v);
 }
@@ -394,15 +476,41 @@ std::string fmt(std::optional<double> v, const char *f = "%.2f")
 	return buf;
 }
 
+std::optional<double> mib(std::optional<double> bytes)
+{
+	if (!bytes)
+		return std::nullopt;
+	return *bytes / (1 << 20);
+}
+
+// "name": [v1, v2, ...] of @field over the rounds of @config.
+void json_rounds(std::ofstream &js, const char *name, const Rounds &rounds, Field field)
+{
+	js << ", \"" << name << "\": [";
+	const char *sep = "";
+	for (const auto &[r, f] : rounds) {
+		auto x = field(f);
+		js << sep;
+		if (x)
+			js << *x;
+		else
+			js << "null";
+		sep = ", ";
+	}
+	js << "]";
+}
+
 int report(const std::string &tsv, const std::string &json_path, const std::string &dat_path)
 {
 	std::ifstream in(tsv);
 	if (!in)
 		die("open " + tsv);
 	std::vector<std::string> order; // workloads in first-seen order
-	std::map<std::string, std::map<std::string, Rounds>> rows;
+	std::map<std::string, Row> rows;
 	std::string line;
 	long rounds = 0;
+	bool any_bytes = false;
+	size_t width = 22;
 	while (std::getline(in, line)) {
 		std::istringstream ls(line);
 		std::string config, workload;
@@ -413,49 +521,90 @@ int report(const std::string &tsv, const std::string &json_path, const std::stri
 			std::fprintf(stderr, "fsbench: bad line in %s: %s\n", tsv.c_str(), line.c_str());
 			return 1;
 		}
+		double rd, wr;
+		if (ls >> rd >> wr) {
+			f.read_bytes = rd;
+			f.written_bytes = wr;
+			any_bytes = true;
+		}
 		if (!rows.count(workload))
 			order.push_back(workload);
 		rows[workload][config][round] = f;
 		rounds = std::max(rounds, round);
+		width = std::max(width, workload.size());
 	}
+	const int w = static_cast<int>(width);
 	const char *configs[] = {"plain", "reference", "ours"};
 	std::printf("median of %ld round(s); ratios: median of the per-round ratios\n", rounds);
-	std::printf("%-22s %-8s %12s %12s %12s %10s %10s\n", "workload", "unit", "plain", "reference",
+	std::printf("%-*s %-8s %12s %12s %12s %10s %10s\n", w, "workload", "unit", "plain", "reference",
 		    "ours", "ours/ref", "ours/plain");
 	std::ofstream js(json_path), dat(dat_path);
 	if (!js || !dat)
 		die("write " + json_path + " / " + dat_path);
+	js.precision(15); // byte counts stay exact
 	js << "{\n  \"rounds\": " << rounds << ",\n  \"workloads\": [\n";
 	dat << "# workload ours/reference ours/plain\n";
 	for (size_t i = 0; i < order.size(); i++) {
-		const auto &w = order[i];
-		const auto &row = rows[w];
+		const auto &name = order[i];
+		const auto &row = rows[name];
 		std::string unit = row.begin()->second.begin()->second.unit;
 		auto rr = ratio(row, "ours", "reference"), rp = ratio(row, "ours", "plain");
-		std::printf("%-22s %-8s", w.c_str(), unit.c_str());
-		js << "    {\"name\": \"" << w << "\", \"unit\": \"" << unit << "\"";
+		std::printf("%-*s %-8s", w, name.c_str(), unit.c_str());
+		js << "    {\"name\": \"" << name << "\", \"unit\": \"" << unit << "\"";
 		for (const char *c : configs) {
-			auto v = median_amount(row, c);
+			auto v = median_of(row, c, amount_of);
 			std::printf(" %12s", fmt(v, "%.1f").c_str());
 			if (!v)
 				continue;
-			js << ", \"" << c << "\": " << *v << ", \"" << c << "_rounds\": [";
-			const char *sep = "";
-			for (const auto &[r, f] : row.at(c)) {
-				js << sep << f.amount;
-				sep = ", ";
+			const auto &cr = row.at(c);
+			js << ", \"" << c << "\": " << *v;
+			json_rounds(js, (std::string(c) + "_rounds").c_str(), cr, amount_of);
+			auto rb = median_of(row, c, read_of), wb = median_of(row, c, written_of);
+			if (rb && wb) {
+				js << ", \"" << c << "_read_bytes\": " << *rb << ", \"" << c
+				   << "_written_bytes\": " << *wb;
+				json_rounds(js, (std::string(c) + "_read_bytes_rounds").c_str(), cr,
+					    read_of);
+				json_rounds(js, (std::string(c) + "_written_bytes_rounds").c_str(), cr,
+					    written_of);
 			}
-			js << "]";
 		}
 		std::printf(" %10s %10s\n", fmt(rr).c_str(), fmt(rp).c_str());
 		if (rr)
 			js << ", \"ours_over_reference\": " << *rr;
 		if (rp)
 			js << ", \"ours_over_plain\": " << *rp;
+		if (auto x = ratio(row, "ours", "reference", read_of))
+			js << ", \"read_bytes_ours_over_reference\": " << *x;
+		if (auto x = ratio(row, "ours", "reference", written_of))
+			js << ", \"written_bytes_ours_over_reference\": " << *x;
 		js << "}" << (i + 1 < order.size() ? "," : "") << "\n";
-		dat << '"' << w << "\" " << (rr ? *rr : 0) << ' ' << (rp ? *rp : 0) << '\n';
+		dat << '"' << name << "\" " << (rr ? *rr : 0) << ' ' << (rp ? *rp : 0) << '\n';
 	}
 	js << "  ]\n}\n";
+	if (!any_bytes)
+		return 0;
+	// The lower device's bytes: MiB read and written during each workload
+	// (median), and ours/reference of each (median of the per-round
+	// ratios; above 1: ours moved more; '!' marks more than twice).
+	std::printf("\nlower device I/O during each workload, MiB (median); ours/ref: median of the "
+		    "per-round byte ratios, above 1: ours moved more, ! above 2\n");
+	std::printf("%-*s %9s %9s %9s %9s  %9s %9s %9s %9s\n", w, "workload", "rd plain", "rd ref",
+		    "rd ours", "ours/ref", "wr plain", "wr ref", "wr ours", "ours/ref");
+	for (const auto &name : order) {
+		const auto &row = rows[name];
+		std::printf("%-*s", w, name.c_str());
+		for (Field field : {read_of, written_of}) {
+			for (const char *c : configs)
+				std::printf(" %9s", fmt(mib(median_of(row, c, field)), "%.2f").c_str());
+			auto x = ratio(row, "ours", "reference", field);
+			std::string r = fmt(x) + (x && *x > 2 ? "!" : " ");
+			std::printf(" %9s%s", r.c_str(), field == read_of ? " " : "");
+		}
+		std::printf("\n");
+	}
+	std::printf("(IOPS rows ran for a fixed time: their bytes grow with their speed; compare "
+		    "bytes per I/O)\n");
 	return 0;
 }
 
@@ -482,6 +631,10 @@ int main(int argc, char **argv)
 		return unlink_files(argv[2], number(argv[3]));
 	if (cmd == "readtree" && argc == 3)
 		return readtree(argv[2]);
+	if (cmd == "bigfiles" && argc == 5)
+		return bigfiles(argv[2], number(argv[3]), number(argv[4]));
+	if (cmd == "mmapread" && argc == 4)
+		return mmapread(argv[2], number(argv[3]));
 	if (cmd == "touch" && argc == 3)
 		return touch(number(argv[2]));
 	if (cmd == "report" && argc == 5)
