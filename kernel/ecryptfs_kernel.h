@@ -153,6 +153,7 @@ struct ecryptfs_crypt_stat {
 
 /* ecryptfs_inode_info.state bits */
 #define ECRYPTFS_SIZE_DIRTY 0	/* i_size not yet in the header's size field */
+#define ECRYPTFS_WT_ACTIVE 1	/* a write(2) is under way: see wt_limit */
 
 struct ecryptfs_inode_info {
 	struct inode vfs_inode;
@@ -163,6 +164,13 @@ struct ecryptfs_inode_info {
 	spinlock_t lower_file_lock;	/* see ecryptfs_lower_file_get() */
 	unsigned long state;
 	struct mutex size_mutex;	/* serialises size-field writes */
+	/*
+	 * While a write(2) is under way (ECRYPTFS_WT_ACTIVE, i_rwsem held)
+	 * i_size may cover bytes copied into the page cache but not yet in
+	 * the lower file: the size field then claims at most wt_limit, the
+	 * end of what the lower file holds.
+	 */
+	loff_t wt_limit;
 	struct ecryptfs_crypt_stat crypt_stat;
 };
 
@@ -193,6 +201,15 @@ static inline struct ecryptfs_crypt_stat *ecryptfs_crypt_stat(struct inode *inod
 static inline struct ecryptfs_sb_info *ecryptfs_sb(struct super_block *sb)
 {
 	return sb->s_fs_info;
+}
+
+/* The lower file of @inode holds every byte below @end (i_rwsem held). */
+static inline void ecryptfs_lower_holds(struct inode *inode, loff_t end)
+{
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+
+	if (end > READ_ONCE(ii->wt_limit))
+		WRITE_ONCE(ii->wt_limit, end);
 }
 
 static inline struct ecryptfs_mount_crypt_stat *ecryptfs_mcs(struct super_block *sb)

@@ -350,6 +350,9 @@ static ssize_t ecryptfs_write_through(struct kiocb *iocb,
 	rc = file_modified(file);
 	if (rc)
 		goto out;
+	WRITE_ONCE(ecryptfs_inode_to_private(inode)->wt_limit,
+		   i_size_read(inode));
+	set_bit(ECRYPTFS_WT_ACTIVE, &ecryptfs_inode_to_private(inode)->state);
 	while (iov_iter_count(from)) {
 		loff_t pos = iocb->ki_pos;
 		loff_t old_size = i_size_read(inode);
@@ -377,10 +380,12 @@ static ssize_t ecryptfs_write_through(struct kiocb *iocb,
 						 pos, rc);
 			break;
 		}
+		ecryptfs_lower_holds(inode, pos + n);
 		written += n;
 		if (n < chunk)
 			break;
 	}
+	clear_bit(ECRYPTFS_WT_ACTIVE, &ecryptfs_inode_to_private(inode)->state);
 	if (written) {
 		int rc2 = ecryptfs_sync_size(inode);
 

@@ -540,8 +540,10 @@ static int truncate_upper(struct dentry *dentry, struct iattr *ia,
 			return rc;
 	}
 	truncate_setsize(inode, new);
+	/* Everything below the new size is in the lower file now. */
+	ecryptfs_lower_holds(inode, new);
 	rc = ecryptfs_write_size_field(inode);
-	if (rc)
+	if (rc < 0)
 		return rc;
 	lower_new = ecryptfs_lower_size(new, ecryptfs_lower_header_size(cs));
 	if (lower_new < i_size_read(lower_inode)) {

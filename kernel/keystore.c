@@ -804,14 +804,22 @@ out:
  * ecryptfs_write_size_field() - rewrite bytes 0..7 of the header
  * @inode: upper inode of an encrypted file with its lower file open
  *
- * Return: 0 or a negative errno.
+ * The size written never claims more than the lower file holds: while a
+ * write(2) is under way it is at most the end of what that write has put
+ * in the lower file so far (wt_limit).
+ *
+ * Return: 0, 1 when a smaller size than i_size was written (the write
+ * under way writes the rest), or a negative errno.
  */
 int ecryptfs_write_size_field(struct inode *inode)
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
-	struct mutex *size_mutex = &ecryptfs_inode_to_private(inode)->size_mutex;
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+	struct mutex *size_mutex = &ii->size_mutex;
 	u8 field[ECRYPTFS_SIZE_FIELD_BYTES];
 	struct file *lower;
+	bool short_size = false;
+	loff_t size;
 	ssize_t n;
 	u8 *buf;
 	int rc;
@@ -824,8 +832,14 @@ int ecryptfs_write_size_field(struct inode *inode)
 		return -EIO;
 	/* i_size is read under the mutex: the last writer writes the latest. */
 	mutex_lock(size_mutex);
+	size = i_size_read(inode);
+	if (test_bit(ECRYPTFS_WT_ACTIVE, &ii->state) &&
+	    size > READ_ONCE(ii->wt_limit)) {
+		size = READ_ONCE(ii->wt_limit);
+		short_size = true;
+	}
 	if (!(cs->flags & ECRYPTFS_METADATA_IN_XATTR)) {
-		ecryptfs_hdr_put_size(field, i_size_read(inode));
+		ecryptfs_hdr_put_size(field, size);
 		rc = ecryptfs_write_lower_all(lower, field, sizeof(field), 0);
 		goto out;
 	}
@@ -838,13 +852,13 @@ int ecryptfs_write_size_field(struct inode *inode)
 				       buf, ECRYPTFS_XATTR_READ_MAX);
 	if (n < (ssize_t)ECRYPTFS_SIZE_FIELD_BYTES)
 		n = ECRYPTFS_SIZE_FIELD_BYTES;
-	ecryptfs_hdr_put_size(buf, i_size_read(inode));
+	ecryptfs_hdr_put_size(buf, size);
 	rc = write_xattr(lower->f_path.dentry, buf, n);
 	kfree(buf);
 out:
 	mutex_unlock(size_mutex);
 	fput(lower);
-	return rc;
+	return rc ? rc : short_size;
 }
 
 /**

@@ -380,6 +380,11 @@ int ecryptfs_sync_size(struct inode *inode)
 	if (!test_and_clear_bit(ECRYPTFS_SIZE_DIRTY, &ii->state))
 		return 0;
 	rc = ecryptfs_write_size_field(inode);
+	if (rc > 0) {
+		/* The write under way writes the rest of the size. */
+		set_bit(ECRYPTFS_SIZE_DIRTY, &ii->state);
+		return 0;
+	}
 	if (rc) {
 		set_bit(ECRYPTFS_SIZE_DIRTY, &ii->state);
 		ecryptfs_err_rl(inode, "error writing the size field; rc = [%d]\n",
@@ -801,8 +806,9 @@ int ecryptfs_write(struct inode *inode, const char *data, loff_t offset,
 		int rc2;
 
 		i_size_write(inode, pos);
+		ecryptfs_lower_holds(inode, pos);
 		rc2 = ecryptfs_write_size_field(inode);
-		if (!rc)
+		if (!rc && rc2 < 0)
 			rc = rc2;
 	}
 	return rc;

@@ -26,6 +26,7 @@ static struct inode *ecryptfs_alloc_inode(struct super_block *sb)
 	atomic_set(&ii->lower_file_count, 0);
 	ii->lower_file = NULL;
 	spin_lock_init(&ii->lower_file_lock);
+	ii->wt_limit = 0;
 	ii->lower_inode = NULL;
 	return &ii->vfs_inode;
 }

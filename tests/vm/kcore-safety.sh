@@ -247,6 +247,42 @@ done
 small_umount
 fi
 
+if want sizeorder; then
+log "the size field never runs ahead of the lower data, even with fsync racing a writer"
+small_mount l6 400
+python3 - "$U/grow" "$L/grow" <<'EOF' || fail "size field ahead of the lower data"
+import os, struct, sys, threading, time
+up, low = sys.argv[1], sys.argv[2]
+fd = os.open(up, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+stop = time.time() + 15
+bad = []
+def writer():
+    buf = os.urandom(1 << 20)
+    while time.time() < stop and not bad:
+        os.write(fd, buf)
+        if os.fstat(fd).st_size > (300 << 20):
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, 0)
+def syncer():
+    other = os.open(up, os.O_RDONLY)
+    lfd = os.open(low, os.O_RDONLY)
+    n = 0
+    while time.time() < stop and not bad:
+        os.fsync(other)
+        field = struct.unpack(">Q", os.pread(lfd, 8, 0))[0]
+        data = os.fstat(lfd).st_size - 8192
+        if field > data:
+            bad.append("size field %d, lower data %d (check %d)" % (field, data, n))
+        n += 1
+t = [threading.Thread(target=writer), threading.Thread(target=syncer)]
+for x in t: x.start()
+for x in t: x.join()
+if bad:
+    sys.exit(bad[0])
+EOF
+small_umount
+fi
+
 if want mtime; then
 log "mtime and ctime change at write(2), not at writeback"
 small_mount l4 32
