@@ -124,22 +124,6 @@ Status check_peer(int fd, uid_t uid)
 	return Ok{};
 }
 
-Fd &Fd::operator=(Fd &&o) noexcept
-{
-	if (this != &o) {
-		if (fd_ >= 0)
-			::close(fd_);
-		fd_ = o.release();
-	}
-	return *this;
-}
-
-Fd::~Fd()
-{
-	if (fd_ >= 0)
-		::close(fd_);
-}
-
 Status send_request(int fd, std::uint8_t op, std::string_view sig, std::string_view secret)
 {
 	if (secret.size() > kMaxSecret)

@@ -42,6 +42,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "libecryptfs/fd.h"
 #include "libecryptfs/keyring.h"
 #include "libecryptfs/private_dir.h"
 
@@ -56,34 +57,6 @@ const char *g_argv0 = "mount.ecryptfs_private";
 	std::fprintf(stderr, "%s\n", msg.c_str());
 	std::exit(1);
 }
-
-class Fd {
-public:
-	explicit Fd(int fd = -1) noexcept : fd_(fd) {}
-	Fd(Fd &&o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-	Fd &operator=(Fd &&o) noexcept
-	{
-		if (this != &o) {
-			reset();
-			fd_ = o.fd_;
-			o.fd_ = -1;
-		}
-		return *this;
-	}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	~Fd() { reset(); }
-	int get() const noexcept { return fd_; }
-	void reset() noexcept
-	{
-		if (fd_ >= 0)
-			::close(fd_);
-		fd_ = -1;
-	}
-
-private:
-	int fd_;
-};
 
 /* Read a small file through @fd (at most @max bytes). */
 std::optional<std::string> read_fd(int fd, std::size_t max = 4096)

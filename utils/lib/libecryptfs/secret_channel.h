@@ -39,6 +39,7 @@
 
 #include <sys/types.h>
 
+#include "libecryptfs/fd.h"
 #include "libecryptfs/result.h"
 #include "libecryptfs/secure.h"
 
@@ -54,28 +55,8 @@ inline constexpr char kSocketName[] = "socket";
 /* Where the daemon of @uid may have its socket directory, best first. */
 std::vector<std::string> socket_dirs(uid_t uid);
 
-/* Owned file descriptor. */
-class Fd {
-public:
-	Fd() = default;
-	explicit Fd(int fd) : fd_(fd) {}
-	Fd(Fd &&o) noexcept : fd_(o.release()) {}
-	Fd &operator=(Fd &&o) noexcept;
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	~Fd();
-	int get() const noexcept { return fd_; }
-	int release() noexcept
-	{
-		int f = fd_;
-		fd_ = -1;
-		return f;
-	}
-	explicit operator bool() const noexcept { return fd_ >= 0; }
-
-private:
-	int fd_ = -1;
-};
+/* Owned file descriptor (libecryptfs/fd.h). */
+using ecryptfs::Fd;
 
 /* ---- client side ---- */
 
