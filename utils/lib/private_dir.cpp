@@ -344,6 +344,23 @@ bool session_alive(const Session &s)
 	return *t == 0 || *t == s.start;
 }
 
+bool status_has_uid(std::string_view text, uid_t uid)
+{
+	for (std::size_t pos = 0; pos < text.size();) {
+		std::size_t nl = text.find('\n', pos);
+		std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+		pos = nl == std::string_view::npos ? text.size() : nl + 1;
+		if (!line.starts_with("Uid:"))
+			continue;
+		const std::string want = std::to_string(uid);
+		for (const auto &f : split_fields(line.substr(4)))
+			if (f == want)
+				return true;
+		return false;
+	}
+	return false;
+}
+
 Passphrase mount_passphrase_from_random(std::span<const std::uint8_t, 16> bytes)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -166,6 +166,9 @@ std::optional<std::uint64_t> process_start_time(pid_t pid);
 /* A session is alive when its pid exists with the same start time. */
 bool session_alive(const Session &s);
 
+/* Whether the "Uid:" line of a /proc/PID/status text names @uid (real, effective, saved or fs). */
+bool status_has_uid(std::string_view status_text, uid_t uid);
+
 /*
  * The random mount passphrase of ecryptfs-setup-private: 16 random bytes
  * printed as `od -x` prints them (eight 16-bit words in host byte order,
