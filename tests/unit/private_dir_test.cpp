@@ -126,8 +126,8 @@ TEST(PrivateNames, UsernamesAndAliases)
 	EXPECT_FALSE(valid_alias(".hidden"));
 	EXPECT_FALSE(valid_alias("-f"));
 	EXPECT_FALSE(valid_alias(std::string(65, 'a')));
-	EXPECT_EQ(counter_path("alice", "Private", 0), "/dev/shm/ecryptfs-alice-Private");
-	EXPECT_EQ(counter_path("alice", "Private", 3), "/dev/shm/ecryptfs-alice-Private-3");
+	EXPECT_EQ(counter_name("alice", "Private"), "alice-Private");
+	EXPECT_STREQ(kCounterDir, "/run/ecryptfs");
 }
 
 TEST(PrivateCounter, ReadsTheReferenceFormat)

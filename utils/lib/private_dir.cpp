@@ -227,12 +227,9 @@ bool options_have_sig(std::string_view options, std::string_view sig)
 	return false;
 }
 
-std::string counter_path(std::string_view user, std::string_view alias, int attempt)
+std::string counter_name(std::string_view user, std::string_view alias)
 {
-	std::string p = "/dev/shm/ecryptfs-" + std::string(user) + "-" + std::string(alias);
-	if (attempt > 0)
-		p += "-" + std::to_string(attempt);
-	return p;
+	return std::string(user) + "-" + std::string(alias);
 }
 
 Counter parse_counter(std::string_view text)
