@@ -249,12 +249,10 @@ int user_mount(const char *src, const char *dst, const std::vector<NameValue> &c
 
 std::vector<NameValue> read_rc(const std::string &home)
 {
-	std::ifstream in(home + "/.ecryptfsrc", std::ios::binary);
-	if (!in)
+	auto text = read_rc_file(home);
+	if (!text)
 		return {};
-	std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-	auto pairs = parse_name_values(text);
-	wipe(text);
+	auto pairs = parse_name_values({reinterpret_cast<const char *>(text->data()), text->size()});
 	if (!pairs) {
 		std::fprintf(stderr, "Ignoring %s/.ecryptfsrc: %s\n", home.c_str(),
 			     pairs.error().reason.c_str());
