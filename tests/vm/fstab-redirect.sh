@@ -37,16 +37,20 @@ any_ecryptfs_on() { awk -v m="$1" '$2 == m && $3 == "ecryptfs" { f = 1 } END { e
 
 # The racing process, as alice: exchange ~/secret and ~/swap (a symlink to T) forever.
 as alice ln -s $T $A/swap
+rm -f /tmp/racer.pid
 as alice python3 -c '
 import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 a, b = sys.argv[1].encode(), sys.argv[2].encode()
+open("/tmp/racer.pid", "w").write("%d\n" % os.getpid())
 while True:
     libc.renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)
 ' $A/secret $A/swap &
 RACER=$!
-trap 'kill $RACER 2>/dev/null' EXIT
+for i in $(seq 100); do [ -s /tmp/racer.pid ] && break; sleep 0.1; done
+RPID=$(cat /tmp/racer.pid) || fail "the racer did not start"
+trap 'kill $RPID $RACER 2>/dev/null' EXIT
 won=0 refused=0
 for i in $(seq 60); do
 	out=$(as alice mount $A/secret 2>&1 </dev/null) && true
@@ -58,8 +62,11 @@ for i in $(seq 60); do
 	fi
 	any_ecryptfs_on $A/secret && umount -l $A/secret
 done
-kill $RACER; wait $RACER 2>/dev/null || true
+kill $RPID $RACER 2>/dev/null || true
+wait $RACER 2>/dev/null || true
 trap - EXIT
+for i in $(seq 50); do [ -d /proc/$RPID ] || break; sleep 0.1; done
+[ -d /proc/$RPID ] && fail "the racer is still running"
 # Put ~/secret back as a directory if the racer left the symlink there.
 [ -L $A/secret ] && mv -T $A/swap $A/secret.dir && mv -T $A/secret $A/swap && mv -T $A/secret.dir $A/secret
 [ $won = 0 ] || fail "alice's racing symlink put her mount over root's $T"
