@@ -164,11 +164,10 @@ bool wrap_bootstrap_passphrase(pam_handle_t *pamh, const priv::User &u, const pr
 	if (password.empty() || ::lstat(clear.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_uid != u.uid || ::stat(paths.wrapped_passphrase.c_str(), &st) == 0)
 		return false;
-	auto text = priv::read_small_file(clear, kMaxPassphraseBytes);
+	auto text = read_secret_file(clear, kMaxPassphraseBytes);
 	if (!text || text->empty())
 		return false;
-	Passphrase pass{std::string_view(*text)};
-	OPENSSL_cleanse(text->data(), text->size());
+	Passphrase pass{std::span<const std::uint8_t>(text->data(), text->size())};
 	auto w = wrapped::wrap_to_file(paths.wrapped_passphrase, pass, password);
 	if (!w) {
 		pam_syslog(pamh, LOG_ERR, "pam_ecryptfs: cannot wrap the bootstrap passphrase: %s",

@@ -18,6 +18,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -420,51 +421,269 @@ TEST(SecretChannel, PutPingAndFraming)
 				  std::string(kMaxSecret + 1, 'x')));
 }
 
-TEST(SecretChannel, AbstractSocketAndPeerCredentials)
-{
-	/* A uid nobody has: only root (or that uid) may talk to its daemon. */
-	const uid_t owner = 4000000000u - ::getpid();
-	auto l = listen_socket(owner);
-	ASSERT_TRUE(l) << l.error().reason;
-	auto twice = listen_socket(owner);
-	ASSERT_FALSE(twice);
-	EXPECT_EQ(twice.error().code, -EADDRINUSE);
-	Store store;
+namespace {
 
-	auto run_client = [&](uid_t as_uid) {
+/* A uid nobody has: only root (or that uid) may talk to its daemon. */
+uid_t fictitious_uid()
+{
+	return 4000000000u - static_cast<uid_t>(::getpid());
+}
+
+/* Runs @f in a child as uid 65534 (root only); its exit status, 255 if setuid failed. */
+template <class F>
+int as_nobody(F f)
+{
+	pid_t pid = ::fork();
+	if (pid == 0) {
+		if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+			::_exit(255);
+		::_exit(f());
+	}
+	int status = 0;
+	::waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 254;
+}
+
+/*
+ * A squatter: a child that listens on @path (and on the old abstract name
+ * of @owner) as uid @as (if we are root; else as ourselves), accepts every
+ * connection, answers "done" and writes 'S' to @report whenever a message
+ * holds @secret.  Binding happens before the uid change, listen() after it,
+ * so SO_PEERCRED shows @as even in a directory @as cannot enter.
+ */
+pid_t start_squatter(const std::string &path, uid_t owner, uid_t as, int report,
+		     std::string_view secret)
+{
+	int ready[2];
+	if (::pipe(ready) != 0)
+		return -1;
+	pid_t pid = ::fork();
+	if (pid != 0) {
+		::close(ready[1]);
+		char c;
+		bool ok = ::read(ready[0], &c, 1) == 1;
+		::close(ready[0]);
+		return ok ? pid : -1;
+	}
+	auto bound = [](const sockaddr_un &a, socklen_t len) {
+		Fd s(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+		if (::bind(s.get(), reinterpret_cast<const sockaddr *>(&a), len) != 0)
+			::_exit(101);
+		return s;
+	};
+	sockaddr_un a{};
+	a.sun_family = AF_UNIX;
+	std::memcpy(a.sun_path, path.data(), path.size());
+	Fd s1 = bound(a, static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1));
+	const std::string old = "ecryptfsd." + std::to_string(owner);
+	sockaddr_un b{};
+	b.sun_family = AF_UNIX;
+	std::memcpy(b.sun_path + 1, old.data(), old.size());
+	Fd s2 = bound(b, static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + old.size()));
+	if (::getuid() == 0 && (::setgid(as) != 0 || ::setuid(as) != 0))
+		::_exit(102);
+	if (::listen(s1.get(), 4) != 0 || ::listen(s2.get(), 4) != 0)
+		::_exit(103);
+	(void)!::write(ready[1], "L", 1);
+	for (;;) {
+		pollfd p[2] = {{s1.get(), POLLIN, 0}, {s2.get(), POLLIN, 0}};
+		if (::poll(p, 2, -1) <= 0)
+			continue;
+		Fd c(::accept(p[0].revents ? s1.get() : s2.get(), nullptr, nullptr));
+		char buf[2048];
+		ssize_t k = ::recv(c.get(), buf, sizeof(buf), 0);
+		if (k > 0 && ::memmem(buf, static_cast<std::size_t>(k), secret.data(), secret.size()))
+			(void)!::write(report, "S", 1);
+		std::uint8_t zero = 0;
+		(void)::send(c.get(), &zero, 1, MSG_NOSIGNAL);
+	}
+}
+
+/* Stops the squatter; whether it was ever fed the secret. */
+bool stop_squatter(pid_t pid, int report[2])
+{
+	::kill(pid, SIGKILL);
+	::waitpid(pid, nullptr, 0);
+	::close(report[1]);
+	char c;
+	bool fed = ::read(report[0], &c, 1) == 1;
+	::close(report[0]);
+	return fed;
+}
+
+} // namespace
+
+TEST(SecretChannel, PathnameSocketAndPeerCredentials)
+{
+	const uid_t owner = fictitious_uid();
+	char tmpl[] = "/tmp/ecryptfsd_test.XXXXXX";
+	ASSERT_NE(::mkdtemp(tmpl), nullptr);
+	const std::string dir = std::string(tmpl) + "/d";
+	const bool root = ::getuid() == 0;
+	/* Our own directory: the daemon of our uid listens, our client is served. */
+	{
+		auto l = listen_socket(::getuid(), dir);
+		ASSERT_TRUE(l) << l.error().reason;
+		struct stat st{};
+		ASSERT_EQ(::lstat(dir.c_str(), &st), 0);
+		EXPECT_EQ(st.st_mode & 07777, 0700u);
+		EXPECT_EQ(l.value().path(), dir + "/socket");
+		Store store;
+		/* A second daemon sees the first one alive (its probe is a PING). */
+		pid_t second = ::fork();
+		if (second == 0) {
+			auto twice = listen_socket(::getuid(), dir);
+			::_exit(twice ? 0 : (-twice.error().code) & 0xff);
+		}
+		{
+			pollfd p{l.value().get(), POLLIN, 0};
+			EXPECT_EQ(::poll(&p, 1, 5000), 1);
+			Fd conn(::accept4(l.value().get(), nullptr, nullptr, SOCK_CLOEXEC));
+			ASSERT_TRUE(conn);
+			auto served = serve_connection(conn.get(), ::getuid(), store);
+			EXPECT_TRUE(served) << served.error().reason;
+			int status = 0;
+			::waitpid(second, &status, 0);
+			EXPECT_EQ(WEXITSTATUS(status), EADDRINUSE);
+		}
 		pid_t pid = ::fork();
 		if (pid == 0) {
-			if (as_uid != ::getuid() && ::setuid(as_uid) != 0)
-				::_exit(100);
-			auto st = hand_secret(owner, "fedcba9876543210", "top secret");
-			::_exit(st ? 0 : (-st.error().code) & 0xff);
+			auto fd = connect_daemon(::getuid(), {dir});
+			if (!fd)
+				::_exit(99);
+			auto st2 = send_request(fd.value().get(), kOpPut, "fedcba9876543210", "top secret");
+			::_exit(st2 ? 0 : (-st2.error().code) & 0xff);
 		}
 		pollfd p{l.value().get(), POLLIN, 0};
 		EXPECT_EQ(::poll(&p, 1, 5000), 1);
 		Fd conn(::accept4(l.value().get(), nullptr, nullptr, SOCK_CLOEXEC));
-		EXPECT_TRUE(conn);
-		auto st = serve_connection(conn.get(), owner, store);
+		ASSERT_TRUE(conn);
+		auto served = serve_connection(conn.get(), ::getuid(), store);
+		EXPECT_TRUE(served) << served.error().reason;
 		int status = 0;
 		::waitpid(pid, &status, 0);
-		return std::pair{st.ok(), WEXITSTATUS(status)};
-	};
-	if (::getuid() == 0) {
-		/* Root acting for the user: accepted. */
-		EXPECT_EQ(run_client(0), std::pair(true, 0));
+		EXPECT_EQ(WEXITSTATUS(status), 0);
 		EXPECT_STREQ(store.find("fedcba9876543210"), "top secret");
-		store.forget("fedcba9876543210");
-		/* Another ordinary user: refused. */
-		EXPECT_EQ(run_client(65534), std::pair(false, EPERM));
-	} else {
-		EXPECT_EQ(run_client(::getuid()), std::pair(false, EPERM));
 	}
-	EXPECT_EQ(store.find("fedcba9876543210"), nullptr);
+	/* The listener's destruction removed its socket file (not the directory). */
+	EXPECT_NE(::access((dir + "/socket").c_str(), F_OK), 0);
+	EXPECT_EQ(::access(dir.c_str(), F_OK), 0);
+	/* A dead daemon's socket file does not keep the next one from starting. */
+	{
+		Fd s(::socket(AF_UNIX, SOCK_SEQPACKET, 0));
+		sockaddr_un a{};
+		a.sun_family = AF_UNIX;
+		std::strcpy(a.sun_path, (dir + "/socket").c_str());
+		ASSERT_EQ(::bind(s.get(), reinterpret_cast<sockaddr *>(&a), sizeof(a)), 0);
+	}
+	auto again = listen_socket(::getuid(), dir);
+	EXPECT_TRUE(again) << again.error().reason;
+	again = Result<Listener>(Listener());
+
+	/* A directory that is not 0700, or not ours, is refused by both ends. */
+	ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);
+	auto open_mode = listen_socket(::getuid(), dir);
+	ASSERT_FALSE(open_mode);
+	EXPECT_EQ(open_mode.error().code, -EPERM);
+	EXPECT_EQ(connect_daemon(::getuid(), {dir}).error().code, -EPERM);
+	ASSERT_EQ(::chmod(dir.c_str(), 0700), 0);
+	EXPECT_EQ(listen_socket(owner, dir).error().code, -EPERM);
+	/* A symlink in its place is refused too. */
+	const std::string link = std::string(tmpl) + "/link";
+	ASSERT_EQ(::symlink(dir.c_str(), link.c_str()), 0);
+	EXPECT_EQ(listen_socket(::getuid(), link).error().code, -EPERM);
+	EXPECT_EQ(connect_daemon(::getuid(), {link}).error().code, -EPERM);
+
+	/* The daemon refuses a client of another user (root acting for the user is accepted). */
+	if (root) {
+		int code = as_nobody([&] {
+			int sv[2];
+			if (::socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0)
+				return 98;
+			Store store;
+			pid_t c = ::fork();
+			if (c == 0) {
+				auto st = send_request(sv[0], kOpPut, "fedcba9876543210", "top secret");
+				::_exit(st ? 0 : (-st.error().code) & 0xff);
+			}
+			auto st = serve_connection(sv[1], owner, store);
+			int status = 0;
+			::waitpid(c, &status, 0);
+			if (st || store.size() != 0)
+				return 97;
+			/* And the client's own check refuses such a peer before sending. */
+			if (check_peer(sv[0], owner).error().code != -EPERM || !check_peer(sv[0], 65534))
+				return 96;
+			return WEXITSTATUS(status);
+		});
+		EXPECT_EQ(code, EPERM);
+	} else {
+		std::fprintf(stderr, "SKIPPED PART: the other-uid client needs root to switch uid\n");
+	}
 
 	/* No daemon for a uid: a clear error saying to start it. */
 	auto none = ping_daemon(owner + 1);
 	ASSERT_FALSE(none);
 	EXPECT_EQ(none.error().code, -ENOTCONN);
 	EXPECT_NE(none.error().reason.find("start it first"), std::string::npos);
+	std::filesystem::remove_all(tmpl);
+}
+
+/*
+ * Issue 17: another user squats the daemon's place before it starts.  With
+ * the abstract socket of old, the client sent that user the secret and
+ * reported success.  Now the client refuses, says so, and sends nothing.
+ */
+TEST(SecretChannel, SquatterIsReportedNeverFed)
+{
+	const uid_t owner = fictitious_uid();
+	const bool root = ::getuid() == 0;
+	const uid_t squatter = root ? 65534 : ::getuid();
+	const auto dirs = socket_dirs(owner);
+	ASSERT_FALSE(dirs.empty());
+	const std::string dir = dirs.back(); /* the /tmp fallback: anyone can create it */
+	ASSERT_EQ(dir.rfind("/tmp/", 0), 0u) << dir;
+	std::filesystem::remove_all(dir);
+
+	/* 1. The squatter owns the directory (made 0777 so it can bind in it). */
+	ASSERT_EQ(::mkdir(dir.c_str(), 0777), 0);
+	ASSERT_EQ(::chmod(dir.c_str(), 0777), 0);
+	if (root) {
+		ASSERT_EQ(::chown(dir.c_str(), squatter, squatter), 0);
+	}
+	int report[2];
+	ASSERT_EQ(::pipe(report), 0);
+	pid_t sq = start_squatter(dir + "/socket", owner, squatter, report[1], "top secret");
+	ASSERT_GT(sq, 0);
+	auto st = hand_secret(owner, "fedcba9876543210", "top secret");
+	auto daemon = listen_socket(owner);
+	bool fed = stop_squatter(sq, report);
+	EXPECT_FALSE(fed) << "the squatter received the secret";
+	ASSERT_FALSE(st) << "the client reported success to a squatter";
+	EXPECT_EQ(st.error().code, -EPERM);
+	EXPECT_NE(st.error().reason.find("squats"), std::string::npos) << st.error().reason;
+	/* The daemon does not start there either, and says why. */
+	ASSERT_FALSE(daemon);
+	EXPECT_NE(daemon.error().reason.find("squats"), std::string::npos) << daemon.error().reason;
+	std::filesystem::remove_all(dir);
+
+	/* 2. The directory is right but the listener in it runs as another uid. */
+	if (!root) {
+		std::fprintf(stderr, "SKIPPED PART: a listener of another uid needs root\n");
+		return;
+	}
+	ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+	ASSERT_EQ(::chown(dir.c_str(), owner, owner), 0);
+	ASSERT_EQ(::pipe(report), 0);
+	sq = start_squatter(dir + "/socket", owner, squatter, report[1], "top secret");
+	ASSERT_GT(sq, 0);
+	st = hand_secret(owner, "fedcba9876543210", "top secret");
+	fed = stop_squatter(sq, report);
+	EXPECT_FALSE(fed) << "the squatter received the secret";
+	ASSERT_FALSE(st) << "the client reported success to a squatter";
+	EXPECT_EQ(st.error().code, -EPERM);
+	EXPECT_NE(st.error().reason.find("uid 65534"), std::string::npos) << st.error().reason;
+	std::filesystem::remove_all(dir);
 }
 
 TEST(SecretChannel, AddModuleKeyNeedsTheDaemon)
@@ -554,3 +773,4 @@ TEST_F(Daemon, ServeLoopStopsOnQuitErrorsAndSignals)
 		EXPECT_EQ(q[0], ECRYPTFS_MSG_QUIT);
 	}
 }
+

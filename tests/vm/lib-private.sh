@@ -26,7 +26,7 @@ private_init() {
 	use_helper ours
 	# Homes on a fresh tmpfs (an approved file system for private mounts).
 	mount -t tmpfs -o mode=755 tmpfs /home
-	rm -f /dev/shm/ecryptfs-* /dev/shm/.ecryptfs-*
+	rm -f /dev/shm/ecryptfs-* /dev/shm/.ecryptfs-* /run/ecryptfs/*
 }
 
 # use_helper ours|reference: which setuid helper /sbin/mount.ecryptfs_private is.

@@ -29,14 +29,14 @@ load_pubkey_module() {
 start_ecryptfsd() {
 	"$B/ecryptfsd" -f "$@" >>"$DLOG" 2>&1 &
 	DPID=$!
-	wait_until "ecryptfsd did not start" grep -q '@ecryptfsd\.0$' /proc/net/unix
+	wait_until "ecryptfsd did not start" grep -Eq ' /run(/user/0)?/ecryptfsd/socket$' /proc/net/unix
 }
 stop_ecryptfsd() {
 	[ -n "$DPID" ] || return 0
 	kill $DPID 2>/dev/null || true
 	wait $DPID 2>/dev/null || true
 	DPID=
-	wait_until "ecryptfsd did not stop" bash -c "! grep -q '@ecryptfsd\.0$' /proc/net/unix"
+	wait_until "ecryptfsd did not stop" bash -c "! grep -Eq ' /run(/user/0)?/ecryptfsd/socket$' /proc/net/unix"
 }
 
 # manager TRANSCRIPT ANSWER...: ecryptfs-manager under a pty; its status.

@@ -74,21 +74,31 @@ echo "$out" | grep -q 'Too many incorrect password attempts' || fail "mount-priv
 log "mount-private / umount-private"
 
 # --- the session counter of the setuid helper.
+# Issue 17: another user makes every counter name the reference used (and
+# tries ours) first; alice's mounts must still work.
+# (As after a reboot: no counter yet.)
+add_user squatter squatterpw
+rm -f /dev/shm/ecryptfs-alice-Private* /run/ecryptfs/alice-Private
+as_user squatter sh -c 'for i in "" $(seq -f -%g 1 49); do : > /dev/shm/ecryptfs-alice-Private$i; done' ||
+	fail "the squatter could not make the /dev/shm names"
+as_user squatter sh -c ': > /run/ecryptfs/alice-Private' 2>/dev/null &&
+	fail "another user could create alice's counter in /run/ecryptfs"
 load_keys alice alicepw
 for i in 1 2 3; do as_user alice /sbin/mount.ecryptfs_private || fail "mount #$i"; done
-[ "$(head -n1 /dev/shm/ecryptfs-alice-Private)" = 3 ] || fail "counter after 3 mounts"
+[ "$(head -n1 /run/ecryptfs/alice-Private)" = 3 ] || fail "counter after 3 mounts"
 [ "$(grep -c " $H/Private ecryptfs " /proc/mounts)" = 1 ] || fail "mounted more than once"
 out=$(as_user alice /sbin/umount.ecryptfs_private 2>&1) && fail "umount with sessions open succeeded"
 echo "$out" | grep -q 'Sessions still open, not unmounting' || fail "umount said: $out"
 as_user alice /sbin/umount.ecryptfs_private -d || fail "umount -d failed"
-[ "$(head -n1 /dev/shm/ecryptfs-alice-Private)" = 1 ] || fail "counter after -d"
+[ "$(head -n1 /run/ecryptfs/alice-Private)" = 1 ] || fail "counter after -d"
 is_mounted $H/Private || fail "unmounted while a session remained"
 as_user alice /sbin/umount.ecryptfs_private -f || fail "umount -f failed"
 ! is_mounted $H/Private || fail "still mounted after umount -f"
-[ "$(head -n1 /dev/shm/ecryptfs-alice-Private)" = 0 ] || fail "counter after -f"
+[ "$(head -n1 /run/ecryptfs/alice-Private)" = 0 ] || fail "counter after -f"
 [ -z "$(user_keys alice)" ] || fail "umount.ecryptfs_private left the keys"
 as_user alice cat $H/Private/note.txt >/dev/null 2>&1 && fail "data readable while unmounted"
-log "counter: 3 mounts, plain umount refuses, -d, -f"
+[ "$(stat -c '%U %a' /run/ecryptfs/alice-Private)" = "root 600" ] || fail "counter file not root's 0600"
+log "counter (in root's /run/ecryptfs, /dev/shm names squatted by another user): 3 mounts, plain umount refuses, -d, -f"
 
 # --- interop: a home set up by the reference mounts with our helper, and ours with the reference's.
 add_user carol carolpw

@@ -13,6 +13,7 @@
 #   daemon without the secret refuses (EIO, syslog line says what to do),
 #   with -R PROG it asks the prompt program;
 # - wrong key passphrase and no running daemon: clear errors at mount time;
+#   a squatter of another uid on the daemon's old socket name gets nothing;
 # - interop: the same lower directory written under our kernel module reads
 #   under the reference module (same daemon) and the other way round.
 . "$ECRYPTFS_SRC/tests/vm/lib.sh" || exit 1
@@ -66,9 +67,29 @@ rst=0; /usr/bin/ecryptfsd -h >/tmp/h.ref 2>&1 || rst=$?
 cmp /tmp/h.ours /tmp/h.ref || fail "ecryptfsd -h differs from the reference"
 [ "$st" = "$rst" ] && [ "$st" = 1 ] || fail "ecryptfsd -h status $st (reference $rst)"
 
-log "no daemon: the mount says to start ecryptfsd"
+log "no daemon, another user squats its old socket name: the mount says to start ecryptfsd, sends the squatter nothing"
+# Issue 17: uid 65534 binds the abstract name ecryptfsd.0 of old (and any
+# other place it can), answers "done" to everything and keeps what it gets.
+rm -f /tmp/squat.log
+setpriv --reuid=65534 --regid=65534 --clear-groups python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind("\0ecryptfsd.0"); s.listen(4)
+print("ready", flush=True)
+while True:
+    c, _ = s.accept()
+    with open("/tmp/squat.log", "ab") as f: f.write(c.recv(4096) + b"\n")
+    c.send(b"\0"); c.close()
+' >/tmp/squat.ready 2>&1 &
+SQ=$!
+wait_until "the squatter did not start" grep -q ready /tmp/squat.ready
 if "$B/mount.ecryptfs" $L $U -o "key=openssl:keyfile=$K:passwd_file=$PW,$KOPTS" >/tmp/m.out 2>&1; then
-	fail "mounted without a daemon"
+	kill $SQ; fail "mounted without a daemon (a squatter answered)"
+fi
+kill $SQ; wait $SQ 2>/dev/null || true
+if [ -s /tmp/squat.log ]; then
+	grep -qa "key pass phrase" /tmp/squat.log && fail "the squatter received the key passphrase"
+	fail "the client talked to the squatter"
 fi
 grep -q "ecryptfsd is not running.*start it first" /tmp/m.out || { cat /tmp/m.out; fail "no clear no-daemon error"; }
 keyctl show @u | grep -q user && fail "a key was added although the mount failed"

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <csignal>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,6 +47,7 @@
 #include "libecryptfs/private_dir.h"
 #include "libecryptfs/private_ops.h"
 #include "libecryptfs/rc.h"
+#include "libecryptfs/safe_path.h"
 #include "libecryptfs/wrapped.h"
 
 using namespace ecryptfs;
@@ -180,6 +182,56 @@ void cleanup_mount()
 	}
 }
 
+/* The mount keys in root's keyring, removed on any exit. */
+std::optional<priv::Sigs> g_keys;
+void cleanup_keys()
+{
+	if (g_keys) {
+		priv::remove_keys(*g_keys);
+		g_keys.reset();
+	}
+}
+
+/*
+ * A signal only sets a flag, so that every exit goes through exit() and
+ * its cleanups (a child such as rsync still dies of it: handlers are reset
+ * by exec).
+ */
+volatile sig_atomic_t g_signal = 0;
+void on_signal(int sig) { g_signal = sig; }
+void check_interrupted(const std::string &home)
+{
+	if (g_signal)
+		error("Interrupted by signal " + std::to_string(g_signal) + "; " + home +
+		      " is unchanged.");
+}
+
+/*
+ * Refuse while any process runs as the user (any of its uids): such a
+ * process could swap files of the home or of the new directories while
+ * root works on them.  lsof +D only saw processes with files in the home.
+ */
+void assert_logged_out(const priv::User &user)
+{
+	auto procs = priv::processes_of(user.uid);
+	if (procs.empty())
+		return;
+	info(user.name + " still has running processes:");
+	for (std::size_t i = 0; i < procs.size() && i < 20; i++)
+		info("  pid " + std::to_string(procs[i].pid) + " (" + procs[i].comm + ")");
+	error("Cannot proceed: log " + user.name + " out and stop every process of theirs "
+	      "first (e.g. loginctl terminate-user " + user.name + ").");
+}
+
+/* @dir opened without following symlinks, or the tool stops. */
+Fd open_dir_or_die(int at, const std::string &name)
+{
+	auto d = safe_path::open_dir_at(at, name);
+	if (!d)
+		error("Cannot open " + name + ": " + d.error().reason);
+	return std::move(d.value());
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -226,6 +278,7 @@ int main(int argc, char **argv)
 	assert_dir_empty(home + "/.Private");
 	assert_dir_empty(home + "/.ecryptfs");
 	assert_dir_empty(base);
+	assert_logged_out(user);
 	if (access("/usr/bin/lsof", X_OK) == 0) {
 		info("Checking for open files in " + home);
 		if (priv::run_program("/usr/bin/lsof", {"lsof", "+D", home}, {}, true) == 0) {
@@ -233,8 +286,6 @@ int main(int argc, char **argv)
 			priv::run_program("/usr/bin/lsof", {"lsof", "+D", home});
 			error("Cannot proceed.");
 		}
-	} else {
-		info("lsof is not installed: make sure " + user.name + " is logged out.");
 	}
 	auto mask = kernel_feature_mask();
 	if (!mask)
@@ -266,25 +317,52 @@ int main(int argc, char **argv)
 	}
 
 	/* ---- the encrypted side, next to the untouched home ---- */
+	/*
+	 * Every directory is opened without following symlinks and worked on
+	 * through its descriptor.  The user's directory under /home/.ecryptfs
+	 * stays root's (0755) until the end, and so does the lower directory
+	 * while it is mounted: the user cannot rename or replace anything root
+	 * works on.
+	 */
+	for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+		struct sigaction sa{};
+		sa.sa_handler = on_signal;
+		sigaction(sig, &sa, nullptr);
+	}
 	const std::string config = base + "/.ecryptfs";
 	const std::string lower = base + "/.Private";
-	::mkdir("/home/.ecryptfs", 0755);
-	if (::mkdir(base.c_str(), 0700) != 0 && errno != EEXIST)
+	if (::mkdir("/home/.ecryptfs", 0755) != 0 && errno != EEXIST)
+		error(std::string("Cannot create /home/.ecryptfs: ") + std::strerror(errno));
+	auto top = safe_path::open_fixed_dir("/home/.ecryptfs");
+	if (!top)
+		error("Refusing /home/.ecryptfs: " + top.error().reason);
+	struct stat top_st{};
+	if (::fstat(top.value().get(), &top_st) != 0 || top_st.st_uid != 0 ||
+	    (top_st.st_mode & 022))
+		error("/home/.ecryptfs must be root's and writable by root only; fix it first.");
+	if (::mkdirat(top.value().get(), user.name.c_str(), 0755) != 0 && errno != EEXIST)
 		error("Cannot create " + base + ": " + std::strerror(errno));
-	for (const auto &d : {config, lower})
-		if (::mkdir(d.c_str(), 0700) != 0 && errno != EEXIST)
-			error("Cannot create " + d + ": " + std::strerror(errno));
-	for (const auto &d : {base, config, lower})
-		if (::chown(d.c_str(), user.uid, user.gid) != 0)
-			error("Cannot chown " + d + ": " + std::strerror(errno));
+	const Fd basefd = open_dir_or_die(top.value().get(), user.name);
+	if (::fchown(basefd.get(), 0, 0) != 0 || ::fchmod(basefd.get(), 0755) != 0)
+		error("Cannot make " + base + " root's: " + std::strerror(errno));
+	for (const char *d : {".ecryptfs", ".Private"})
+		if (::mkdirat(basefd.get(), d, 0700) != 0 && errno != EEXIST)
+			error("Cannot create " + base + "/" + d + ": " + std::strerror(errno));
+	const Fd configfd = open_dir_or_die(basefd.get(), ".ecryptfs");
+	const Fd lowerfd = open_dir_or_die(basefd.get(), ".Private");
+	if (::fchown(configfd.get(), user.uid, user.gid) != 0 || ::fchmod(configfd.get(), 0700) != 0 ||
+	    ::fchown(lowerfd.get(), 0, 0) != 0 || ::fchmod(lowerfd.get(), 0700) != 0)
+		error("Cannot set the owners in " + base + ": " + std::strerror(errno));
 
 	/* The user's configuration files, written as the user. */
 	const priv::Paths paths = priv::paths_for_home(base); /* config files live under base */
+	std::atexit(cleanup_keys);
 	auto keys_as_root = priv::add_mount_passphrase_keys(*mountpass, fnek);
 	if (!keys_as_root)
 		error("Could not add the mount passphrase to root's keyring: " +
 		      keys_as_root.error().reason);
 	const priv::Sigs sigs = keys_as_root.value();
+	g_keys = sigs;
 	pid_t child = fork();
 	if (child < 0)
 		error("fork failed");
@@ -322,24 +400,41 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		error("Could not write the configuration in " + config + " (" + std::to_string(rc) +
 		      ")");
+	check_interrupted(home);
 
-	/* Mount the new encrypted directory on a temporary mount point, as root. */
+	/*
+	 * Mount the new encrypted directory on a temporary mount point, as
+	 * root, through the descriptors (ecryptfs_check_dev_ruid: the lower
+	 * directory must be root's, as made above).
+	 */
 	char tmpl[4096];
 	std::snprintf(tmpl, sizeof(tmpl), "%s/.migrating-XXXXXX", base.c_str());
 	if (!mkdtemp(tmpl))
 		error(std::string("Cannot create a temporary mount point: ") + std::strerror(errno));
+	const std::string tmpl_name = std::string(tmpl).substr(base.size() + 1);
 	std::string opts = "ecryptfs_sig=" + sigs.fekek;
 	if (sigs.fnek)
 		opts += ",ecryptfs_fnek_sig=" + *sigs.fnek;
-	opts += ",ecryptfs_cipher=aes,ecryptfs_key_bytes=16";
+	opts += ",ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_check_dev_ruid";
 	priv::link_user_keyring_into_session();
-	if (::mount(lower.c_str(), tmpl, "ecryptfs", MS_NOSUID | MS_NODEV, opts.c_str()) != 0)
-		error(std::string("Could not mount the new encrypted directory: ") +
-		      std::strerror(errno));
+	{
+		const Fd mp = open_dir_or_die(basefd.get(), tmpl_name);
+		if (::mount(safe_path::fd_path(lowerfd.get()).c_str(),
+			    safe_path::fd_path(mp.get()).c_str(), "ecryptfs", MS_NOSUID | MS_NODEV,
+			    opts.c_str()) != 0) {
+			int err = errno;
+			::rmdir(tmpl);
+			error(std::string("Could not mount the new encrypted directory: ") +
+			      std::strerror(err));
+		}
+	}
 	g_mounted = tmpl;
 	std::atexit(cleanup_mount);
-	if (::chown(tmpl, user.uid, user.gid) != 0 || ::chmod(tmpl, 0700) != 0)
-		error("Cannot set the owner of the encrypted home");
+	/* The encrypted root stays root's 0700 while root copies into it. */
+	Fd newroot = open_dir_or_die(basefd.get(), tmpl_name);
+	if (::fchmod(newroot.get(), 0700) != 0)
+		error("Cannot set the mode of the encrypted home");
+	check_interrupted(home);
 
 	info("Encrypted home has been set up, encrypting files now...this may take a while.");
 	std::vector<std::string> rsync{"/usr/bin/rsync", "-aHAX", "--numeric-ids"};
@@ -366,14 +461,21 @@ int main(int argc, char **argv)
 
 	/* The links into the configuration, inside the encrypted home too. */
 	for (const auto &[target, link] :
-	     {std::pair{config, std::string(tmpl) + "/.ecryptfs"},
-	      std::pair{lower, std::string(tmpl) + "/.Private"}}) {
-		if (::symlink(target.c_str(), link.c_str()) != 0 ||
-		    ::lchown(link.c_str(), user.uid, user.gid) != 0)
-			error("Cannot create " + link);
+	     {std::pair{config, ".ecryptfs"}, std::pair{lower, ".Private"}}) {
+		if (::symlinkat(target.c_str(), newroot.get(), link) != 0 ||
+		    ::fchownat(newroot.get(), link, user.uid, user.gid, AT_SYMLINK_NOFOLLOW) != 0)
+			error("Cannot create " + std::string(tmpl) + "/" + link);
 	}
+	if (::fchown(newroot.get(), user.uid, user.gid) != 0)
+		error("Cannot set the owner of the encrypted home");
+	newroot = Fd();
 	::sync();
 	cleanup_mount();
+	/* Now the user's: the lower directory their setuid helper mounts. */
+	if (::fchown(lowerfd.get(), user.uid, user.gid) != 0 || ::fchmod(lowerfd.get(), 0700) != 0)
+		error("Cannot set the owner of " + lower);
+	check_interrupted(home);
+	assert_logged_out(user);
 
 	/* ---- the switch: the original is renamed, never deleted ---- */
 	char orig[4096];
@@ -385,11 +487,19 @@ int main(int argc, char **argv)
 		error("Cannot move " + home + " aside: " + std::strerror(errno));
 	}
 	::chmod(orig, 0700);
-	if (::mkdir(home.c_str(), 0700) != 0 || ::chown(home.c_str(), user.uid, user.gid) != 0 ||
-	    ::symlink(config.c_str(), (home + "/.ecryptfs").c_str()) != 0 ||
-	    ::symlink(lower.c_str(), (home + "/.Private").c_str()) != 0 ||
-	    ::lchown((home + "/.ecryptfs").c_str(), user.uid, user.gid) != 0 ||
-	    ::lchown((home + "/.Private").c_str(), user.uid, user.gid) != 0) {
+	/* The new home: root's until its links are in place, then the user's. */
+	Fd newhome;
+	if (::mkdir(home.c_str(), 0700) == 0) {
+		auto h = safe_path::open_dir(home);
+		if (h)
+			newhome = std::move(h.value());
+	}
+	if (!newhome || ::symlinkat(config.c_str(), newhome.get(), ".ecryptfs") != 0 ||
+	    ::symlinkat(lower.c_str(), newhome.get(), ".Private") != 0 ||
+	    ::fchownat(newhome.get(), ".ecryptfs", user.uid, user.gid, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    ::fchownat(newhome.get(), ".Private", user.uid, user.gid, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    ::fchown(newhome.get(), user.uid, user.gid) != 0 ||
+	    ::fchown(basefd.get(), user.uid, user.gid) != 0 || ::fchmod(basefd.get(), 0700) != 0) {
 		int err = errno;
 		/* Put the original back. */
 		std::string failed = home + ".failed";
@@ -398,7 +508,7 @@ int main(int argc, char **argv)
 		error("Cannot create the new home (" + std::string(std::strerror(err)) +
 		      "); the original is back in " + home);
 	}
-	priv::remove_keys(sigs);
+	cleanup_keys();
 
 	std::printf("\n========================================================================\n"
 		    "Some Important Notes!\n\n"

@@ -3,8 +3,9 @@
  * ecryptfsd: the per-user daemon that opens /dev/ecryptfs and wraps and
  * unwraps file keys for the kernel with the key modules (public-key mode,
  * key=openssl and friends).  Options as ecryptfs-utils 111 (spec userland
- * §3.7).  Besides the device it listens on the abstract socket
- * "ecryptfsd.<uid>" where the tools that add a key hand over its secret
+ * §3.7).  Besides the device it listens on a socket in a 0700 directory of
+ * its user (/run/user/<uid>/ecryptfsd/socket, or /run/ecryptfsd/socket for
+ * root) where the tools that add a key hand over its secret
  * (libecryptfs/secret_channel.h): secrets exist only in this process.
  */
 #include <cerrno>

@@ -227,12 +227,9 @@ bool options_have_sig(std::string_view options, std::string_view sig)
 	return false;
 }
 
-std::string counter_path(std::string_view user, std::string_view alias, int attempt)
+std::string counter_name(std::string_view user, std::string_view alias)
 {
-	std::string p = "/dev/shm/ecryptfs-" + std::string(user) + "-" + std::string(alias);
-	if (attempt > 0)
-		p += "-" + std::to_string(attempt);
-	return p;
+	return std::string(user) + "-" + std::string(alias);
 }
 
 Counter parse_counter(std::string_view text)
@@ -342,6 +339,23 @@ bool session_alive(const Session &s)
 		return false;
 	/* Unreadable: keep it rather than unmount under a live session. */
 	return *t == 0 || *t == s.start;
+}
+
+bool status_has_uid(std::string_view text, uid_t uid)
+{
+	for (std::size_t pos = 0; pos < text.size();) {
+		std::size_t nl = text.find('\n', pos);
+		std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+		pos = nl == std::string_view::npos ? text.size() : nl + 1;
+		if (!line.starts_with("Uid:"))
+			continue;
+		const std::string want = std::to_string(uid);
+		for (const auto &f : split_fields(line.substr(4)))
+			if (f == want)
+				return true;
+		return false;
+	}
+	return false;
 }
 
 Passphrase mount_passphrase_from_random(std::span<const std::uint8_t, 16> bytes)

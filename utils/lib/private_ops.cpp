@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <keyutils.h>
 #include <mntent.h>
@@ -125,6 +126,30 @@ std::string configured_mountpoint(const Paths &paths)
 	auto text = read_small_file(paths.mnt_file);
 	return text ? mountpoint_from_mnt_text(*text, paths.default_mountpoint)
 		    : paths.default_mountpoint;
+}
+
+std::vector<ProcessInfo> processes_of(uid_t uid, const std::string &proc)
+{
+	std::vector<ProcessInfo> out;
+	DIR *d = ::opendir(proc.c_str());
+	if (!d)
+		return out;
+	while (const dirent *e = ::readdir(d)) {
+		char *end = nullptr;
+		const long pid = std::strtol(e->d_name, &end, 10);
+		if (pid <= 0 || *end)
+			continue;
+		const std::string dir = proc + "/" + e->d_name;
+		auto status = read_small_file(dir + "/status", 16384);
+		if (!status || !status_has_uid(*status, uid))
+			continue;
+		std::string comm = read_small_file(dir + "/comm", 256).value_or("?");
+		while (!comm.empty() && comm.back() == '\n')
+			comm.pop_back();
+		out.push_back({static_cast<pid_t>(pid), comm});
+	}
+	::closedir(d);
+	return out;
 }
 
 bool ecryptfs_mounted(const std::string &src, const std::string &dst)

@@ -3,14 +3,16 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <vector>
 
 #include <pwd.h>
 #include <unistd.h>
 
 namespace ecryptfs {
+
+namespace {
+constexpr std::size_t kMaxRcFile = 1 << 20;
+}
 
 Result<std::string> user_home_dir()
 {
@@ -52,16 +54,26 @@ std::optional<Salt> salt_from_rc_text(std::string_view text)
 	return std::nullopt;
 }
 
+std::optional<SecureBytes> read_rc_file(const std::string &home)
+{
+	return read_secret_file(home + "/.ecryptfsrc", kMaxRcFile);
+}
+
+Salt rc_salt_or_default(const std::string &home)
+{
+	auto text = read_rc_file(home);
+	if (!text)
+		return kDefaultSalt;
+	return salt_from_rc_text({reinterpret_cast<const char *>(text->data()), text->size()})
+		.value_or(kDefaultSalt);
+}
+
 Salt rc_salt_or_default()
 {
 	auto home = user_home_dir();
 	if (!home)
 		return kDefaultSalt;
-	std::ifstream in(home.value() + "/.ecryptfsrc", std::ios::binary);
-	if (!in)
-		return kDefaultSalt;
-	std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-	return salt_from_rc_text(text).value_or(kDefaultSalt);
+	return rc_salt_or_default(home.value());
 }
 
 Result<std::string> default_wrapped_passphrase_path()

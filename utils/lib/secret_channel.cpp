@@ -2,11 +2,15 @@
 #include "libecryptfs/secret_channel.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+
+#include <fcntl.h>
 
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -32,15 +36,24 @@ bool wait_readable(int fd)
 	return r > 0;
 }
 
-sockaddr_un address(uid_t uid, socklen_t &len)
+/* @path as a pathname socket address; false if it does not fit. */
+bool address(const std::string &path, sockaddr_un &a, socklen_t &len)
 {
-	sockaddr_un a{};
+	a = sockaddr_un{};
 	a.sun_family = AF_UNIX;
-	const std::string name = socket_name(uid);
-	/* Abstract namespace: leading NUL, no terminator, nothing on disk. */
-	std::memcpy(a.sun_path + 1, name.data(), name.size());
-	len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
-	return a;
+	if (path.size() >= sizeof(a.sun_path))
+		return false;
+	std::memcpy(a.sun_path, path.data(), path.size());
+	len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+	return true;
+}
+
+/* A directory that exists, is not a symlink and is owned by @uid (or root). */
+bool is_home_of(const std::string &dir, uid_t uid)
+{
+	struct stat st{};
+	return ::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+	       (st.st_uid == uid || st.st_uid == 0);
 }
 
 Error sys_error(int err, const std::string &what)
@@ -48,27 +61,67 @@ Error sys_error(int err, const std::string &what)
 	return Error{-err, what + ": " + std::strerror(err)};
 }
 
+/* Whether the peer of @fd runs as @uid or root (both ends apply this rule); @cred gets it. */
+bool peer_is(int fd, uid_t uid, ucred &cred)
+{
+	socklen_t clen = sizeof(cred);
+	if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0) {
+		cred.uid = static_cast<uid_t>(-1);
+		cred.pid = 0;
+		return false;
+	}
+	return cred.uid == uid || cred.uid == 0;
+}
+
 } // namespace
 
-std::string socket_name(uid_t uid)
+std::vector<std::string> socket_dirs(uid_t uid)
 {
-	return "ecryptfsd." + std::to_string(uid);
+	std::vector<std::string> dirs;
+	const std::string run_user = "/run/user/" + std::to_string(uid);
+	if (is_home_of(run_user, uid))
+		dirs.push_back(run_user + "/ecryptfsd");
+	dirs.push_back(uid == 0 ? std::string("/run/ecryptfsd")
+				: "/tmp/ecryptfsd-" + std::to_string(uid));
+	return dirs;
 }
 
-Fd &Fd::operator=(Fd &&o) noexcept
+Result<Fd> open_socket_dir(const std::string &dir, uid_t uid)
 {
-	if (this != &o) {
-		if (fd_ >= 0)
-			::close(fd_);
-		fd_ = o.release();
+	Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	if (!fd) {
+		int err = errno;
+		if (err == ELOOP || err == ENOTDIR)
+			return Error{-EPERM, dir + " is not a directory (a symlink?): someone other "
+						   "than user " + std::to_string(uid) +
+						   " may have put it there; remove it"};
+		return sys_error(err, "opening " + dir);
 	}
-	return *this;
+	struct stat st{};
+	if (::fstat(fd.get(), &st) != 0)
+		return sys_error(errno, "reading the owner of " + dir);
+	if (st.st_uid != uid || (st.st_mode & 077) != 0) {
+		char mode[8];
+		std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+		return Error{-EPERM, dir + " belongs to uid " + std::to_string(st.st_uid) +
+					     " with mode " + mode + ", not to user " +
+					     std::to_string(uid) + " with mode 0700: someone "
+					     "squats the place of ecryptfsd's socket; remove it "
+					     "(as root) and start ecryptfsd again"};
+	}
+	return fd;
 }
 
-Fd::~Fd()
+Status check_peer(int fd, uid_t uid)
 {
-	if (fd_ >= 0)
-		::close(fd_);
+	ucred cred{};
+	if (!peer_is(fd, uid, cred))
+		return Error{-EPERM, "the socket of ecryptfsd for user " + std::to_string(uid) +
+					     " is served by uid " + std::to_string(cred.uid) +
+					     " (pid " + std::to_string(cred.pid) +
+					     "), not by that user or root: someone squats it; "
+					     "nothing was sent to it"};
+	return Ok{};
 }
 
 Status send_request(int fd, std::uint8_t op, std::string_view sig, std::string_view secret)
@@ -108,24 +161,44 @@ Status send_request(int fd, std::uint8_t op, std::string_view sig, std::string_v
 	return Ok{};
 }
 
+Result<Fd> connect_daemon(uid_t uid, const std::vector<std::string> &dirs)
+{
+	for (const auto &dir : dirs) {
+		auto d = open_socket_dir(dir, uid);
+		if (!d) {
+			if (d.error().code == -ENOENT)
+				continue;
+			return d.error();
+		}
+		Fd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+		if (!fd)
+			return sys_error(errno, "creating a socket");
+		/* Through the checked directory, never through its name again. */
+		const std::string path =
+			"/proc/self/fd/" + std::to_string(d.value().get()) + "/" + kSocketName;
+		sockaddr_un a;
+		socklen_t len;
+		if (!address(path, a, len))
+			return Error{-ENAMETOOLONG, "socket path too long: " + path};
+		if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), len) != 0) {
+			int err = errno;
+			if (err == ECONNREFUSED || err == ENOENT)
+				continue;
+			return sys_error(err, "connecting to ecryptfsd in " + dir);
+		}
+		if (auto st = check_peer(fd.get(), uid); !st)
+			return st.error();
+		return fd;
+	}
+	return Error{-ENOTCONN, "ecryptfsd is not running for user " + std::to_string(uid) +
+					": start it first (run ecryptfsd as that user), then "
+					"add the key again; public-key files are opened "
+					"through it"};
+}
+
 Result<Fd> connect_daemon(uid_t uid)
 {
-	Fd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
-	if (!fd)
-		return sys_error(errno, "creating a socket");
-	socklen_t len;
-	sockaddr_un a = address(uid, len);
-	if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), len) != 0) {
-		int err = errno;
-		if (err == ECONNREFUSED || err == ENOENT)
-			return Error{-ENOTCONN,
-				     "ecryptfsd is not running for user " + std::to_string(uid) +
-					     ": start it first (run ecryptfsd as that user), then "
-					     "add the key again; public-key files are opened "
-					     "through it"};
-		return sys_error(err, "connecting to ecryptfsd");
-	}
-	return fd;
+	return connect_daemon(uid, socket_dirs(uid));
 }
 
 Status ping_daemon(uid_t uid)
@@ -174,23 +247,73 @@ void Store::forget(std::string_view sig)
 	map_.erase(it);
 }
 
-Result<Fd> listen_socket(uid_t uid)
+Listener &Listener::operator=(Listener &&o) noexcept
 {
+	if (this != &o) {
+		remove();
+		fd_ = std::move(o.fd_);
+		dir_ = std::move(o.dir_);
+		path_ = std::move(o.path_);
+	}
+	return *this;
+}
+
+void Listener::remove() noexcept
+{
+	if (dir_ && fd_)
+		::unlinkat(dir_.get(), kSocketName, 0);
+	fd_ = Fd();
+	dir_ = Fd();
+}
+
+Result<Listener> listen_socket(uid_t uid, const std::string &dir)
+{
+	/* The directory is ours and 0700; made here when missing. */
+	if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+		return sys_error(errno, "creating " + dir + " (for ecryptfsd's socket)");
+	auto d = open_socket_dir(dir, uid);
+	if (!d)
+		return d.error();
+	Listener l;
+	l.path_ = dir + "/" + kSocketName;
 	Fd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
 	if (!fd)
 		return sys_error(errno, "creating a socket");
+	sockaddr_un a;
 	socklen_t len;
-	sockaddr_un a = address(uid, len);
-	if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&a), len) != 0) {
+	if (!address(l.path_, a, len))
+		return Error{-ENAMETOOLONG, "socket path too long: " + l.path_};
+	for (int attempt = 0;; ++attempt) {
+		if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&a), len) == 0)
+			break;
 		int err = errno;
-		if (err == EADDRINUSE)
+		if (err != EADDRINUSE || attempt > 0)
+			return sys_error(err, "binding the socket " + l.path_);
+		/* A live daemon answers; a dead one left its socket file behind. */
+		Fd probe(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+		if (probe && ::connect(probe.get(), reinterpret_cast<sockaddr *>(&a), len) == 0) {
+			/* A well-formed hello, so that the live daemon logs nothing. */
+			(void)send_request(probe.get(), kOpPing, "", "");
 			return Error{-EADDRINUSE, "another ecryptfsd already runs for user " +
-							  std::to_string(uid)};
-		return sys_error(err, "binding the socket @" + socket_name(uid));
+							  std::to_string(uid) + " (socket " +
+							  l.path_ + ")"};
+		}
+		if (::unlinkat(d.value().get(), kSocketName, 0) != 0 && errno != ENOENT)
+			return sys_error(errno, "removing the stale socket " + l.path_);
 	}
-	if (::listen(fd.get(), 8) != 0)
-		return sys_error(errno, "listening on @" + socket_name(uid));
-	return fd;
+	if (::listen(fd.get(), 8) != 0) {
+		::unlinkat(d.value().get(), kSocketName, 0);
+		return sys_error(errno, "listening on " + l.path_);
+	}
+	l.fd_ = std::move(fd);
+	l.dir_ = std::move(d.value());
+	return l;
+}
+
+Result<Listener> listen_socket(uid_t uid)
+{
+	const auto dirs = socket_dirs(uid);
+	return listen_socket(uid, dirs.front());
 }
 
 Status serve_connection(int conn, uid_t owner, Store &store)
@@ -199,10 +322,7 @@ Status serve_connection(int conn, uid_t owner, Store &store)
 		(void)::send(conn, &code, 1, MSG_NOSIGNAL);
 	};
 	ucred cred{};
-	socklen_t clen = sizeof(cred);
-	if (::getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0)
-		return sys_error(errno, "reading the peer's credentials");
-	if (cred.uid != owner && cred.uid != 0) {
+	if (!peer_is(conn, owner, cred)) {
 		reply(EPERM);
 		return Error{-EPERM, "refused a secret from uid " + std::to_string(cred.uid) +
 					     " (pid " + std::to_string(cred.pid) + ")"};

@@ -37,6 +37,7 @@
 #include "libecryptfs/mount_dialog.h"
 #include "libecryptfs/mount_options.h"
 #include "libecryptfs/rc.h"
+#include "libecryptfs/safe_path.h"
 #include "libecryptfs/sig_cache.h"
 
 using namespace ecryptfs;
@@ -132,8 +133,11 @@ void link_user_keyring()
 
 /*
  * Ordinary user, fstab "user" entry: the fstab line must hold only kernel
- * options (nobody but root may give others), the mount point must be the
- * user's, the lower directory readable, the keys in the user's keyring
+ * options (nobody but root may give others) and ecryptfs_check_dev_ruid (so
+ * the kernel refuses a lower directory that is not the user's), the mount
+ * point must be the user's and reachable through directories only root can
+ * change (mount(8) mounts it by name after we exit), the lower directory
+ * readable, the keys in the user's keyring
  * (asked for when missing and a terminal is there).  Then mount(8) -i mounts
  * the fstab entry itself.
  */
@@ -141,6 +145,7 @@ int user_mount(const char *src, const char *dst, const std::vector<NameValue> &c
 {
 	const uid_t uid = getuid();
 	std::vector<std::string> sigs;
+	bool has_check_dev_ruid = false;
 	for (const auto &nv : cmd) {
 		if (classify(nv.name) == Kind::helper && !kernel_accepts(nv)) {
 			std::fprintf(stderr,
@@ -156,14 +161,40 @@ int user_mount(const char *src, const char *dst, const std::vector<NameValue> &c
 		}
 		if ((nv.name == "ecryptfs_sig" || nv.name == "ecryptfs_fnek_sig") && nv.value)
 			sigs.push_back(*nv.value);
+		if (nv.name == "ecryptfs_check_dev_ruid")
+			has_check_dev_ruid = true;
 	}
 	if (sigs.empty()) {
 		std::fprintf(stderr, "mount.ecryptfs: the fstab entry of %s has no ecryptfs_sig=: "
 				     "ask root to add the signature of your key\n", dst);
 		return exit_code(-EINVAL);
 	}
+	if (!has_check_dev_ruid) {
+		std::fprintf(stderr,
+			     "mount.ecryptfs: the fstab entry of %s lacks ecryptfs_check_dev_ruid: "
+			     "without it the kernel would let you mount a lower directory that is "
+			     "not yours.\nAsk root to add ecryptfs_check_dev_ruid to the entry.\n",
+			     dst);
+		return exit_code(-EPERM);
+	}
+	/*
+	 * mount(8) mounts the fstab path after we exit, by name: no component of
+	 * it may be one the user (or anybody but root) can replace by a symlink,
+	 * or the mount lands wherever the symlink points.
+	 */
+	auto dir = safe_path::open_fixed_dir(dst);
+	if (!dir) {
+		std::fprintf(stderr,
+			     "mount.ecryptfs: refusing the mount point %s: %s.\nFor mounts by "
+			     "ordinary users the mount point must be a directory of theirs in a "
+			     "directory only root can change, e.g. /mnt/secret-USER (root: "
+			     "install -d -o USER -m 700 /mnt/secret-USER), never inside the user's "
+			     "home.\n",
+			     dst, dir.error().reason.c_str());
+		return exit_code(dir.error().code);
+	}
 	struct stat st;
-	if (::stat(dst, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	if (::fstat(dir.value().get(), &st) != 0 || !S_ISDIR(st.st_mode)) {
 		std::fprintf(stderr, "mount.ecryptfs: %s is not a directory\n", dst);
 		return exit_code(-ENOTDIR);
 	}
@@ -218,12 +249,10 @@ int user_mount(const char *src, const char *dst, const std::vector<NameValue> &c
 
 std::vector<NameValue> read_rc(const std::string &home)
 {
-	std::ifstream in(home + "/.ecryptfsrc", std::ios::binary);
-	if (!in)
+	auto text = read_rc_file(home);
+	if (!text)
 		return {};
-	std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-	auto pairs = parse_name_values(text);
-	wipe(text);
+	auto pairs = parse_name_values({reinterpret_cast<const char *>(text->data()), text->size()});
 	if (!pairs) {
 		std::fprintf(stderr, "Ignoring %s/.ecryptfsrc: %s\n", home.c_str(),
 			     pairs.error().reason.c_str());

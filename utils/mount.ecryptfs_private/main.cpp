@@ -42,8 +42,10 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "libecryptfs/fd.h"
 #include "libecryptfs/keyring.h"
 #include "libecryptfs/private_dir.h"
+#include "libecryptfs/safe_path.h"
 
 using namespace ecryptfs;
 
@@ -56,34 +58,6 @@ const char *g_argv0 = "mount.ecryptfs_private";
 	std::fprintf(stderr, "%s\n", msg.c_str());
 	std::exit(1);
 }
-
-class Fd {
-public:
-	explicit Fd(int fd = -1) noexcept : fd_(fd) {}
-	Fd(Fd &&o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-	Fd &operator=(Fd &&o) noexcept
-	{
-		if (this != &o) {
-			reset();
-			fd_ = o.fd_;
-			o.fd_ = -1;
-		}
-		return *this;
-	}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	~Fd() { reset(); }
-	int get() const noexcept { return fd_; }
-	void reset() noexcept
-	{
-		if (fd_ >= 0)
-			::close(fd_);
-		fd_ = -1;
-	}
-
-private:
-	int fd_;
-};
 
 /* Read a small file through @fd (at most @max bytes). */
 std::optional<std::string> read_fd(int fd, std::size_t max = 4096)
@@ -204,22 +178,32 @@ std::optional<unsigned long> mount_id_of(int fd)
 	return static_cast<unsigned long>(stx.stx_mnt_id);
 }
 
-/* The counter file, opened and locked for the rest of the run. */
-Fd open_counter(const std::string &user, const std::string &alias, uid_t uid)
+/*
+ * The counter file, opened and locked for the rest of the run: root's, in
+ * root's directory, so no other user can make it first (the reference's
+ * /dev/shm names could be squatted by anyone).  Made as root, then the
+ * user's ids again; the descriptor stays usable.
+ */
+Fd open_counter(const std::string &user, const std::string &alias, const Ids &ids)
 {
-	for (int attempt = 0; attempt < 50; attempt++) {
-		std::string path = priv::counter_path(user, alias, attempt);
-		Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
-		if (fd.get() < 0)
-			continue;
-		struct stat st;
-		if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != uid)
-			continue;
-		if (flock(fd.get(), LOCK_EX) != 0)
-			die("Error locking counter");
-		return fd;
-	}
-	die("Error locking counter");
+	if (seteuid(0) != 0 || setegid(0) != 0)
+		die("This program must be installed setuid root");
+	if (::mkdir(priv::kCounterDir, 0755) != 0 && errno != EEXIST)
+		die(std::string("Error creating ") + priv::kCounterDir + ": " + std::strerror(errno));
+	auto dir = safe_path::open_fixed_dir(priv::kCounterDir);
+	struct stat st;
+	if (!dir || fstat(dir.value().get(), &st) != 0 || st.st_uid != 0 || (st.st_mode & 022))
+		die(std::string(priv::kCounterDir) + " is not root's directory: remove it (as root)");
+	const std::string name = priv::counter_name(user, alias);
+	Fd fd(::openat(dir.value().get(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		       0600));
+	drop_to_user(ids);
+	if (fd.get() < 0 || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    st.st_nlink != 1)
+		die("Error opening counter");
+	if (flock(fd.get(), LOCK_EX) != 0)
+		die("Error locking counter");
+	return fd;
 }
 
 priv::Counter read_counter(int fd)
@@ -374,7 +358,7 @@ int main(int argc, char **argv)
 			session = priv::Session{parent, *start};
 	}
 
-	Fd counter = open_counter(name, alias, ids.uid);
+	Fd counter = open_counter(name, alias, ids);
 
 	auto sigs = read_sigs(paths.config_dir, alias);
 	if (!unmount) {

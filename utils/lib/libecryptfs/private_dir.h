@@ -10,7 +10,7 @@
  *   ~/.ecryptfs/Private.mnt          the mount point, one line
  *   ~/.ecryptfs/<alias>.conf         other aliases: "SRC DST ecryptfs none"
  *   ~/.ecryptfs/auto-mount, auto-umount, wrapping-independent: flags
- *   /dev/shm/ecryptfs-<user>-<alias> the session counter
+ *   /run/ecryptfs/<user>-<alias>      the session counter (root's)
  *
  * Everything here is pure text handling (unit-tested); the setuid helper
  * does the file system work itself.
@@ -68,7 +68,7 @@ Paths paths_for_home(const std::string &home);
 bool valid_username(std::string_view name);
 
 /*
- * Aliases name files in ~/.ecryptfs and /dev/shm: letters, digits and
+ * Aliases name files in ~/.ecryptfs and /run/ecryptfs: letters, digits and
  * "_.@-" only, never "..", at most 64 characters.  (The reference only
  * refuses "..".)
  */
@@ -114,8 +114,14 @@ std::string mount_options(const Sigs &sigs);
  */
 bool options_have_sig(std::string_view options, std::string_view sig);
 
-/* "/dev/shm/ecryptfs-<user>-<alias>" and its "-<n>" fallbacks. */
-std::string counter_path(std::string_view user, std::string_view alias, int attempt);
+/*
+ * The session counters live in kCounterDir, root's (0755), made by the
+ * setuid helper; each is "<user>-<alias>" there, root's 0600.  (The
+ * reference's /dev/shm/ecryptfs-<user>-<alias> could be made first by any
+ * user, which blocked the owner's mounts.)
+ */
+inline constexpr const char *kCounterDir = "/run/ecryptfs";
+std::string counter_name(std::string_view user, std::string_view alias);
 
 /*
  * The session counter.  Its first line is the total count, as the
@@ -165,6 +171,9 @@ std::optional<std::uint64_t> process_start_time(pid_t pid);
 
 /* A session is alive when its pid exists with the same start time. */
 bool session_alive(const Session &s);
+
+/* Whether the "Uid:" line of a /proc/PID/status text names @uid (real, effective, saved or fs). */
+bool status_has_uid(std::string_view status_text, uid_t uid);
 
 /*
  * The random mount passphrase of ecryptfs-setup-private: 16 random bytes

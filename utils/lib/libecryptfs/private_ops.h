@@ -63,6 +63,15 @@ std::optional<std::string> read_small_file(const std::string &path, std::size_t 
 /* The mount point: first line of Private.mnt, or ~/Private. */
 std::string configured_mountpoint(const Paths &paths);
 
+/* A process running with some uid of the user's. */
+struct ProcessInfo {
+	pid_t pid;
+	std::string comm;
+};
+
+/* Every process of @uid in @proc (/proc): "is the user logged out?" asks this. */
+std::vector<ProcessInfo> processes_of(uid_t uid, const std::string &proc = "/proc");
+
 /* Is there an ecryptfs mount whose source is @src or whose target is @dst? */
 bool ecryptfs_mounted(const std::string &src, const std::string &dst);
 

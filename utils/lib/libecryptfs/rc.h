@@ -13,6 +13,7 @@
 
 #include "libecryptfs/crypto.h"
 #include "libecryptfs/result.h"
+#include "libecryptfs/secure.h"
 
 namespace ecryptfs {
 
@@ -26,8 +27,15 @@ Result<std::string> user_home_dir();
  */
 std::optional<Salt> salt_from_rc_text(std::string_view text);
 
-/* The file-key salt: ~/.ecryptfsrc's salt, or the default salt. */
+/* The file-key salt: ~/.ecryptfsrc's salt, or the default salt (@home: the real uid's). */
 Salt rc_salt_or_default();
+Salt rc_salt_or_default(const std::string &home);
+
+/*
+ * The text of <@home>/.ecryptfsrc (it may hold a passphrase) in wiped
+ * memory; nullopt when it cannot be read.
+ */
+std::optional<SecureBytes> read_rc_file(const std::string &home);
 
 /* <home>/.ecryptfs/wrapped-passphrase */
 Result<std::string> default_wrapped_passphrase_path();

@@ -4,9 +4,17 @@
  * without ever entering the keyring payload, a file, argv or the
  * environment.
  *
- * ecryptfsd of uid U listens on the abstract Unix socket "ecryptfsd.U"
- * (SOCK_SEQPACKET: one message per call, nothing on disk).  The tool that
- * adds a key connects and sends one message:
+ * ecryptfsd of uid U listens on the pathname socket DIR/socket
+ * (SOCK_SEQPACKET: one message per call), where DIR is the first of
+ * socket_dirs(U): /run/user/U/ecryptfsd when /run/user/U is U's, else
+ * /run/ecryptfsd for root and /tmp/ecryptfsd-U for others.  DIR must be a
+ * real directory (not a symlink) owned by U with mode 0700, so only U and
+ * root can bind or connect there.  Both ends check each other: the client
+ * opens DIR with O_NOFOLLOW, checks its owner and mode on the descriptor,
+ * connects through /proc/self/fd/N/socket and refuses to send anything
+ * unless SO_PEERCRED says the listener runs as U or root; a squatter (a
+ * directory or listener of another uid) is reported, never fed.  The tool
+ * that adds a key connects and sends one message:
  *
  *   "ESEC" | version 1 | op | sig[16] (ASCII hex) | u16 LE n | secret[n]
  *
@@ -27,9 +35,11 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <sys/types.h>
 
+#include "libecryptfs/fd.h"
 #include "libecryptfs/result.h"
 #include "libecryptfs/secure.h"
 
@@ -39,31 +49,14 @@ inline constexpr std::size_t kMaxSecret = 1024;
 inline constexpr std::uint8_t kOpPut = 1;
 inline constexpr std::uint8_t kOpPing = 2;
 
-/* "ecryptfsd.<uid>" (the socket's abstract name, without the leading NUL). */
-std::string socket_name(uid_t uid);
+/* The socket's name inside its directory. */
+inline constexpr char kSocketName[] = "socket";
 
-/* Owned file descriptor. */
-class Fd {
-public:
-	Fd() = default;
-	explicit Fd(int fd) : fd_(fd) {}
-	Fd(Fd &&o) noexcept : fd_(o.release()) {}
-	Fd &operator=(Fd &&o) noexcept;
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	~Fd();
-	int get() const noexcept { return fd_; }
-	int release() noexcept
-	{
-		int f = fd_;
-		fd_ = -1;
-		return f;
-	}
-	explicit operator bool() const noexcept { return fd_ >= 0; }
+/* Where the daemon of @uid may have its socket directory, best first. */
+std::vector<std::string> socket_dirs(uid_t uid);
 
-private:
-	int fd_ = -1;
-};
+/* Owned file descriptor (libecryptfs/fd.h). */
+using ecryptfs::Fd;
 
 /* ---- client side ---- */
 
@@ -71,9 +64,21 @@ private:
 Status send_request(int fd, std::uint8_t op, std::string_view sig, std::string_view secret);
 
 /*
- * Connect to the daemon of @uid.  -ENOTCONN with "start ecryptfsd first"
- * when none listens.
+ * Open @dir (no symlink followed) and check that it is @uid's with mode
+ * 0700; -EPERM saying someone squats it otherwise, -ENOENT if missing.
  */
+Result<Fd> open_socket_dir(const std::string &dir, uid_t uid);
+
+/* -EPERM unless the peer of the connected socket @fd runs as @uid or root. */
+Status check_peer(int fd, uid_t uid);
+
+/*
+ * Connect to the daemon of @uid in the first of @dirs (default:
+ * socket_dirs(@uid)) where one listens, after checking the directory and
+ * the listener's credentials.  -ENOTCONN with "start ecryptfsd first" when
+ * none listens, -EPERM when a squatter is found (nothing is sent).
+ */
+Result<Fd> connect_daemon(uid_t uid, const std::vector<std::string> &dirs);
 Result<Fd> connect_daemon(uid_t uid);
 
 /* Is the daemon of @uid there (PING)? */
@@ -97,8 +102,32 @@ private:
 	std::map<std::string, SecureBytes, std::less<>> map_;
 };
 
-/* Listen on the abstract socket of @uid; -EADDRINUSE if a daemon already does. */
-Result<Fd> listen_socket(uid_t uid);
+/* A listening socket whose file is removed when it is destroyed. */
+class Listener {
+public:
+	Listener() = default;
+	Listener(Listener &&o) noexcept
+		: fd_(std::move(o.fd_)), dir_(std::move(o.dir_)), path_(std::move(o.path_)) {}
+	Listener &operator=(Listener &&o) noexcept;
+	~Listener() { remove(); }
+	int get() const noexcept { return fd_.get(); }
+	const std::string &path() const noexcept { return path_; }
+
+private:
+	friend Result<Listener> listen_socket(uid_t uid, const std::string &dir);
+	void remove() noexcept;
+	Fd fd_;
+	Fd dir_; /* the socket's directory: removal works after a chroot */
+	std::string path_;
+};
+
+/*
+ * Listen in @dir (default: the first of socket_dirs(@uid)), creating it
+ * 0700 if missing; -EPERM if it is not @uid's 0700 directory, -EADDRINUSE
+ * if a daemon already listens there (a dead one's socket file is replaced).
+ */
+Result<Listener> listen_socket(uid_t uid, const std::string &dir);
+Result<Listener> listen_socket(uid_t uid);
 
 /*
  * Serve one connected peer: read its message, check its credentials against

@@ -16,6 +16,9 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+#include <string>
+
 #include <openssl/crypto.h>
 
 namespace ecryptfs {
@@ -102,6 +105,13 @@ public:
 private:
 	SecureBytes bytes_;
 };
+
+/*
+ * A file holding a secret, read with open/read straight into wiped memory
+ * (no stdio or iostream buffer keeps a copy); nullopt when it cannot be
+ * read or is longer than @max bytes.
+ */
+std::optional<SecureBytes> read_secret_file(const std::string &path, std::size_t max);
 
 } // namespace ecryptfs
 
