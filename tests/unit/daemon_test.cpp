@@ -511,6 +511,17 @@ bool stop_squatter(pid_t pid, int report[2])
 	return fed;
 }
 
+/* Accept one connection on @listener and serve it for our own uid. */
+void serve_one(int listener, Store &store)
+{
+	pollfd p{listener, POLLIN, 0};
+	EXPECT_EQ(::poll(&p, 1, 5000), 1);
+	Fd conn(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+	ASSERT_TRUE(conn);
+	auto served = serve_connection(conn.get(), ::getuid(), store);
+	EXPECT_TRUE(served) << served.error().reason;
+}
+
 } // namespace
 
 TEST(SecretChannel, PathnameSocketAndPeerCredentials)
@@ -536,12 +547,7 @@ TEST(SecretChannel, PathnameSocketAndPeerCredentials)
 			::_exit(twice ? 0 : (-twice.error().code) & 0xff);
 		}
 		{
-			pollfd p{l.value().get(), POLLIN, 0};
-			EXPECT_EQ(::poll(&p, 1, 5000), 1);
-			Fd conn(::accept4(l.value().get(), nullptr, nullptr, SOCK_CLOEXEC));
-			ASSERT_TRUE(conn);
-			auto served = serve_connection(conn.get(), ::getuid(), store);
-			EXPECT_TRUE(served) << served.error().reason;
+			serve_one(l.value().get(), store);
 			int status = 0;
 			::waitpid(second, &status, 0);
 			EXPECT_EQ(WEXITSTATUS(status), EADDRINUSE);
@@ -554,12 +560,7 @@ TEST(SecretChannel, PathnameSocketAndPeerCredentials)
 			auto st2 = send_request(fd.value().get(), kOpPut, "fedcba9876543210", "top secret");
 			::_exit(st2 ? 0 : (-st2.error().code) & 0xff);
 		}
-		pollfd p{l.value().get(), POLLIN, 0};
-		EXPECT_EQ(::poll(&p, 1, 5000), 1);
-		Fd conn(::accept4(l.value().get(), nullptr, nullptr, SOCK_CLOEXEC));
-		ASSERT_TRUE(conn);
-		auto served = serve_connection(conn.get(), ::getuid(), store);
-		EXPECT_TRUE(served) << served.error().reason;
+		serve_one(l.value().get(), store);
 		int status = 0;
 		::waitpid(pid, &status, 0);
 		EXPECT_EQ(WEXITSTATUS(status), 0);

@@ -16,7 +16,6 @@
 mt_load_module
 use_helper ours
 PASS=alicepass
-as() { local u=$1; shift; runuser -u "$u" -- "$@"; }
 id alice >/dev/null 2>&1 || useradd -m -s /bin/bash alice || fail "useradd alice"
 SIG=$(add_passphrase_key "$PASS")
 keyctl clear @u

@@ -88,3 +88,6 @@ reset_state() {
 }
 
 key_present() { keyctl search @u user "$1" >/dev/null 2>&1; }
+
+# as USER CMD...: run CMD as USER.
+as() { local u=$1; shift; runuser -u "$u" -- "$@"; }

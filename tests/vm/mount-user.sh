@@ -16,7 +16,6 @@
 mt_load_module
 use_helper ours
 PASS=alicepass
-as() { local u=$1; shift; runuser -u "$u" -- "$@"; }
 for u in alice bob; do
 	id $u >/dev/null 2>&1 || useradd -m -s /bin/bash $u || fail "useradd $u"
 done
