@@ -104,12 +104,11 @@ struct file *ecryptfs_lower_file_get(struct inode *inode)
 void ecryptfs_put_lower_file(struct inode *inode)
 {
 	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
+	struct file *f;
 
 	if (!atomic_dec_and_mutex_lock(&ii->lower_file_count,
 				       &ii->lower_file_mutex))
 		return;
-	struct file *f;
-
 	filemap_write_and_wait(inode->i_mapping);
 	ecryptfs_sync_size(inode);
 	spin_lock(&ii->lower_file_lock);
@@ -309,8 +308,8 @@ static ssize_t ecryptfs_read_update_atime(struct kiocb *iocb,
  * returns, as in Linux's eCryptfs, so that an error of the lower file
  * system (ENOSPC, EIO) reaches the writer: each chunk of up to
  * ECRYPTFS_WT_CHUNK bytes is copied into the page cache, then encrypted
- * and written to the lower file with one lower write (ecryptfs_writepages),
- * then the size field follows once for the whole call.  A chunk whose
+ * and written to the lower file with one lower write (ecryptfs_writepages);
+ * the size field follows once for the whole call, after the data.  A chunk whose
  * lower write failed is taken out of the page cache again (and the size
  * it added), so that what is read afterwards is what the lower file holds.
  */
@@ -335,6 +334,7 @@ static ssize_t ecryptfs_write_through(struct kiocb *iocb,
 {
 	struct file *file = iocb->ki_filp;
 	struct inode *inode = file_inode(file);
+	struct ecryptfs_inode_info *ii = ecryptfs_inode_to_private(inode);
 	struct address_space *mapping = inode->i_mapping;
 	ssize_t written = 0;
 	ssize_t rc;
@@ -350,9 +350,8 @@ static ssize_t ecryptfs_write_through(struct kiocb *iocb,
 	rc = file_modified(file);
 	if (rc)
 		goto out;
-	WRITE_ONCE(ecryptfs_inode_to_private(inode)->wt_limit,
-		   i_size_read(inode));
-	set_bit(ECRYPTFS_WT_ACTIVE, &ecryptfs_inode_to_private(inode)->state);
+	WRITE_ONCE(ii->wt_limit, i_size_read(inode));
+	set_bit(ECRYPTFS_WT_ACTIVE, &ii->state);
 	while (iov_iter_count(from)) {
 		loff_t pos = iocb->ki_pos;
 		loff_t old_size = i_size_read(inode);
@@ -385,7 +384,7 @@ static ssize_t ecryptfs_write_through(struct kiocb *iocb,
 		if (n < chunk)
 			break;
 	}
-	clear_bit(ECRYPTFS_WT_ACTIVE, &ecryptfs_inode_to_private(inode)->state);
+	clear_bit(ECRYPTFS_WT_ACTIVE, &ii->state);
 	if (written) {
 		int rc2 = ecryptfs_sync_size(inode);
 

@@ -672,7 +672,9 @@ static int ecryptfs_writepages(struct address_space *mapping,
 		rc = rc2;
 	if (rc)
 		mapping_set_error(mapping, rc);
-	else
+	else if (!test_bit(ECRYPTFS_WT_ACTIVE,
+			   &ecryptfs_inode_to_private(mapping->host)->state))
+		/* A write(2) under way writes the size field itself, last. */
 		rc = ecryptfs_sync_size(mapping->host);
 	return rc;
 }
