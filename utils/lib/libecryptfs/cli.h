@@ -114,9 +114,6 @@ inline constexpr const char *kErrWrap = "Error: Wrapping passphrase failed";
 inline constexpr const char *kErrFnekSupport =
 	"Error: Your kernel does not support filename encryption";
 
-/* True for exactly one argument "--help" (or "-h"). */
-bool wants_help(int argc, char **argv);
-
 /*
  * Copy a secret given on the command line (the reference's "argument mode")
  * into wiped memory and blank the argv copy so /proc/<pid>/cmdline stops
@@ -137,19 +134,21 @@ void report(const char *headline, const Error &err);
 std::optional<std::string> existing_default_wrapped_file();
 
 /*
- * The arguments of ecryptfs-unwrap-passphrase and
- * ecryptfs-insert-wrapped-passphrase-into-keyring: none (the default file,
+ * The operands (after parse(), at most two) of ecryptfs-unwrap-passphrase
+ * and ecryptfs-insert-wrapped-passphrase-into-keyring: none (the default file,
  * prompt), FILE (prompt), FILE - (one stdin line) or FILE PASS (argument
  * mode; a one-character PASS is refused when @one_char_arg_ok is false, as
  * unwrap 111 does).  Returns nullopt when the usage text is due (exit 0),
  * including a missing or over-long wrapping passphrase (then "Passphrase is
- * too long" is printed for argument mode, naming the limit).
+ * too long" is printed for argument mode, naming the limit): the reference
+ * prints its usage on stdout and exits 0 there, and so do these tools.
  */
 struct WrappedFileArgs {
 	std::string file;
 	Passphrase wrapping;
 };
-std::optional<WrappedFileArgs> wrapped_file_args(int argc, char **argv, bool one_char_arg_ok);
+std::optional<WrappedFileArgs> wrapped_file_args(std::span<char *const> operands,
+						 bool one_char_arg_ok);
 
 /* The "Passphrase is too long" line the reader prints, for argument mode. */
 void complain_too_long();
