@@ -74,14 +74,16 @@ struct Command {
 };
 
 struct Args {
-	std::vector<std::pair<int, const char *>> given; /* option id, value (or nullptr) */
-	std::vector<char *> operands;			 /* in argv order, pointers into argv */
+	/* Option id and value (nullptr for none), in argv order; values and
+	 * operands point into argv, so take_secret_arg() can blank them. */
+	std::vector<std::pair<int, char *>> given;
+	std::vector<char *> operands;
 
 	bool has(int id) const;
 	/* The value of the last occurrence of @id, nullptr when absent. */
-	const char *value(int id) const;
+	char *value(int id) const;
 	/* Every value of @id, in order (a repeatable option). */
-	std::vector<const char *> values(int id) const;
+	std::vector<char *> values(int id) const;
 };
 
 /* Parse argv as described above; returns only when it is acceptable. */
