@@ -15,7 +15,9 @@ terminal).  With --no-args (only where running a tool for real is harmless:
 the VM) also without arguments, both ways: a tool that needs operands exits
 2 with its usage; any tool still running after a few seconds (waiting on
 the terminal, or busy) must have printed something, a prompt on a
-pseudo-terminal (ecryptfs-recover-private searching the disk says so).  Every run has a
+pseudo-terminal (ecryptfs-recover-private searching the disk says so).
+Last, the tools that read a secret from standard input ("-") must, on a
+terminal, say what they wait for.  Every run has a
 timeout; a hang is a failure.  Exit status 0 when every check passed.
 """
 import os
@@ -32,6 +34,18 @@ NEEDS_OPERANDS = {
     "ecryptfs-fname", "ecryptfs-find", "ecryptfs-rewrite-file", "mount.ecryptfs",
     "umount.ecryptfs", "ecryptfs-migrate-home",
 }
+# Invocations that read a secret from standard input ("-" or no choice):
+# on a terminal each must say what it waits for.  Harmless: they are killed
+# while they wait, before they act.
+WAITING = [
+    ["ecryptfs-fname", "encrypt", "foo"],
+    ["ecryptfs-add-passphrase", "-"],
+    ["ecryptfs-add-passphrase", "--fnek", "-"],
+    ["ecryptfs-wrap-passphrase", "/nonexistent/wrapped", "-"],
+    ["ecryptfs-unwrap-passphrase", "/nonexistent/wrapped", "-"],
+    ["ecryptfs-rewrap-passphrase", "/nonexistent/wrapped", "-"],
+    ["ecryptfs-insert-wrapped-passphrase-into-keyring", "/nonexistent/wrapped", "-"],
+]
 TIMEOUT = 20          # seconds for a run that must finish (TCG guests are slow)
 WAIT = 6              # seconds of silence after which a pty run counts as waiting
 
@@ -71,9 +85,9 @@ def waiting_on(pid):
         return "?"
 
 
-def run_pty(cmd):
+def run_pty(cmd, wait=WAIT):
     """(status, output, waited) on a new pty.  waited: still running after
-    WAIT seconds of silence (then killed, status None)."""
+    @wait seconds of silence (then killed, status None)."""
     pid, fd = pty.fork()
     if pid == 0:
         try:
@@ -110,7 +124,7 @@ def run_pty(cmd):
             code = os.waitstatus_to_exitcode(status)
             return code, bytes(out).replace(b"\r\n", b"\n"), None
         now = time.monotonic()
-        if now - last > WAIT or now - start > TIMEOUT:
+        if now - last > wait or now - start > TIMEOUT:
             waited = waiting_on(pid)
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
@@ -190,6 +204,16 @@ def main():
             fail("%s: no such tool in %s (build it first)" % (tool, bindir))
             continue
         check_tool(tool, path, version, no_args)
+    for cmd in WAITING:
+        if cmd[0] not in tools:
+            continue
+        st, out, waited = run_pty([os.path.join(bindir, cmd[0])] + cmd[1:], wait=3)
+        text = out.decode(errors="replace").strip()
+        check(waited is not None and text != "",
+              "%s on a pty: %s" % (" ".join(cmd), "waits without a prompt" if waited
+                                   else "did not wait (status %s): %s" % (st, show(out))))
+        print("  %s (pty): waits after %r" % (" ".join(cmd), text.split("\n")[-1] if text else ""),
+              flush=True)
     print("%d checks over %d tools, %d failed" % (checks, len(tools), len(failures)))
     return 1 if failures or checks == 0 else 0
 
