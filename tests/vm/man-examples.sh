@@ -4,8 +4,9 @@
 # Issue 19: every command of every manual page's EXAMPLES section (man/*),
 # run as written, in order, with the page's block under "bash -e -o
 # pipefail": a failing command fails the test.  Our tools are installed the
-# way "make install PREFIX=/usr" would put them (first in PATH, helpers in
-# /sbin, the setuid helper, pam_ecryptfs.so where PAM looks).  The pages
+# way "make install" would put them (tools in /usr/local/bin, first in
+# PATH; the mount helpers and the setuid helper in /sbin; pam_ecryptfs.so
+# where PAM looks).  The pages
 # use these variables, set here: PASS (a mount passphrase), WRAP, NEWWRAP
 # (wrapping passphrases), LOGINPASS (the login password of EXAMPLE_USER),
 # KEYPASS (a key file's passphrase), EXAMPLE_USER.  Every page must have
@@ -22,8 +23,15 @@ install -m 0755 "$B/umount.ecryptfs" /sbin/umount.ecryptfs
 secdir=$(dirname "$(find /lib /usr/lib -path '*/security/pam_unix.so' | head -1)")
 [ -d "$secdir" ] || fail "no PAM module directory"
 install -m 0644 "$ECRYPTFS_BUILD/lib/pam_ecryptfs.so" "$secdir/pam_ecryptfs.so"
+# The other tools where "make install" puts them (PREFIX=/usr/local).
+while read -r tool; do
+	case $tool in
+	mount.ecryptfs|umount.ecryptfs|mount.ecryptfs_private|umount.ecryptfs_private) ;;
+	*) install -m 0755 "$B/$tool" /usr/local/bin/ || fail "install $tool" ;;
+	esac
+done <"$ECRYPTFS_BUILD/tools.list"
 export ECRYPTFS_KEYMOD_DIR=$ECRYPTFS_BUILD/lib/ecryptfs
-export PATH=$B:$PATH
+export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 export PASS="correct horse battery" WRAP="wrap me up" NEWWRAP="new wrapping"
 export LOGINPASS="login pw 1" KEYPASS="key file pw" EXAMPLE_USER=manex
 add_user manex "$LOGINPASS"
@@ -42,7 +50,7 @@ run_page() {
 	if [ "$who" = root ]; then
 		(cd /tmp && HOME=/root bash -e -o pipefail $script) >$log 2>&1 </dev/null || st=$?
 	else
-		as_user "$EXAMPLE_USER" env PASS="$PASS" WRAP="$WRAP" NEWWRAP="$NEWWRAP" \
+		as_user "$EXAMPLE_USER" env PATH="$PATH" ECRYPTFS_KEYMOD_DIR="$ECRYPTFS_KEYMOD_DIR" PASS="$PASS" WRAP="$WRAP" NEWWRAP="$NEWWRAP" \
 			LOGINPASS="$LOGINPASS" KEYPASS="$KEYPASS" EXAMPLE_USER="$EXAMPLE_USER" \
 			bash -c "cd ~ && bash -e -o pipefail $script" >$log 2>&1 </dev/null || st=$?
 	fi
@@ -82,7 +90,7 @@ done
 grep -q " /home/manex/Private ecryptfs " /proc/mounts && fail "the private directory stayed mounted"
 # Root again, on that directory: a login through PAM, recovery.
 run_page pam_ecryptfs.8 root
-as_user manex bash -c 'cd ~ && ecryptfs-umount-private' >/dev/null 2>&1 || true
+as_user manex env PATH="$PATH" bash -c 'cd ~ && ecryptfs-umount-private' >/dev/null 2>&1 || true
 rm -f /etc/pam.d/ecryptfs-example
 clean_root
 run_page ecryptfs-recover-private.8 root
