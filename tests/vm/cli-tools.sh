@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# vm-kernels: 6.1
 #
 # Issue 19: every tool answers --help, --version, an unknown option and no
 # arguments at all the same way, on a pseudo-terminal and without one, and

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# vm-kernels: 6.1
 #
 # Issue 19: every command of every manual page's EXAMPLES section (man/*),
 # run as written, in order, with the page's block under "bash -e -o
@@ -45,7 +46,7 @@ run_page() {
 	local page=$1 who=$2 script=/tmp/examples.sh log=/tmp/examples.log st=0
 	python3 "$EXTRACT" "$MAN/$page" >$script || fail "$page: no examples"
 	chmod 644 $script
-	log "$page ($who): $(wc -l <$script) lines"
+	log "$page ($who): $(wc -l <$script) lines (${SECONDS}s)"
 	sed 's/^/    /' $script
 	if [ "$who" = root ]; then
 		(cd /tmp && HOME=/root bash -e -o pipefail $script) >$log 2>&1 </dev/null || st=$?
