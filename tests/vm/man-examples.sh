@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # vm-kernels: 6.1
+# vm-options: --timeout 850
 #
 # Issue 19: every command of every manual page's EXAMPLES section (man/*),
 # run as written, in order, with the page's block under "bash -e -o
@@ -21,8 +22,11 @@ EXTRACT=$ECRYPTFS_SRC/tests/cli/man-examples.py
 private_init
 install -m 0755 "$B/mount.ecryptfs" /sbin/mount.ecryptfs
 install -m 0755 "$B/umount.ecryptfs" /sbin/umount.ecryptfs
-secdir=$(dirname "$(find /lib /usr/lib -path '*/security/pam_unix.so' | head -1)")
-[ -d "$secdir" ] || fail "no PAM module directory"
+secdir=
+for d in /lib/x86_64-linux-gnu/security /usr/lib/x86_64-linux-gnu/security /lib/security; do
+	[ -e "$d/pam_unix.so" ] && { secdir=$d; break; }
+done
+[ -n "$secdir" ] || fail "no PAM module directory (pam_unix.so not found)"
 install -m 0644 "$ECRYPTFS_BUILD/lib/pam_ecryptfs.so" "$secdir/pam_ecryptfs.so"
 # The other tools where "make install" puts them (PREFIX=/usr/local).
 while read -r tool; do
