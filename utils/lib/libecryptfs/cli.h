@@ -59,7 +59,7 @@ struct Option {
 	const char *long_name;	 /* "force" for --force, or nullptr */
 	char short_name;	 /* 'f' for -f, or 0 */
 	const char *value_name;	 /* "USER" when the option takes a value, else nullptr */
-	const char *help;	 /* one line for --help */
+	const char *help;	 /* for --help; more lines: "\n" + 30 spaces */
 };
 
 struct Command {
