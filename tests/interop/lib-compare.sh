@@ -17,6 +17,10 @@
 #     toolong  ours adds "Passphrase is too long. Use at most 64 characters
 #              long passphrase." on stderr where the reference silently shows
 #              its usage for an over-long passphrase given as an argument.
+#     usage    a misuse (unknown option, wrong number of arguments): the
+#              reference prints its usage on stdout and exits 0, ours prints
+#              "<tool>: <what is wrong>" and the same usage text on stderr
+#              and exits 2 (issue 19: every tool reports misuse the same way).
 #   UNCHANGED=<file>: that file must be byte-identical to the seed's after
 #   both runs (a failed operation must leave it untouched).
 
@@ -47,6 +51,17 @@ same_run() {
 	case " ${ALLOW:-} " in *" toolong "*)
 		sed -i '/^Passphrase is too long. Use at most 64 characters long passphrase.$/d' \
 			"$WORK/ours.err" ;;
+	esac
+	case " ${ALLOW:-} " in *" usage "*)
+		if [ "$(cat "$WORK/ref.rc")" = 0 ] && [ "$(cat "$WORK/ours.rc")" = 2 ] &&
+			[ ! -s "$WORK/ref.err" ] && [ ! -s "$WORK/ours.out" ] &&
+			head -1 "$WORK/ours.err" | grep -q "^$tool: "; then
+			sed 1d "$WORK/ours.err" >"$WORK/ours.out"
+			: >"$WORK/ours.err"
+			echo 0 >"$WORK/ours.rc"
+		else
+			fail "$label: ours does not report a misuse (usage on stderr, exit 2)"
+		fi ;;
 	esac
 	local what bad=
 	for what in out err rc keys ls; do

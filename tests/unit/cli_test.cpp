@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * What the passphrase tools share: secrets taken out of argv, --help
- * detection, error reporting and printing a secret without stdio copies.
+ * What the tools share: the option parser, secrets taken out of argv,
+ * error reporting and printing a secret without stdio copies.
  */
 #include <gtest/gtest.h>
 
@@ -21,20 +21,6 @@ TEST(Cli, SecretArgumentIsCopiedThenBlanked)
 	EXPECT_EQ(p.view(), "my secret");
 	for (std::size_t i = 0; i < sizeof(arg); i++)
 		EXPECT_EQ(arg[i], '\0') << "argv byte " << i << " still holds the secret";
-}
-
-TEST(Cli, WantsHelp)
-{
-	char prog[] = "tool", help[] = "--help", h[] = "-h", other[] = "-", extra[] = "x";
-	char *a1[] = {prog, help, nullptr};
-	char *a2[] = {prog, h, nullptr};
-	char *a3[] = {prog, other, nullptr};
-	char *a4[] = {prog, help, extra, nullptr};
-	EXPECT_TRUE(cli::wants_help(2, a1));
-	EXPECT_TRUE(cli::wants_help(2, a2));
-	EXPECT_FALSE(cli::wants_help(2, a3));
-	EXPECT_FALSE(cli::wants_help(3, a4));
-	EXPECT_FALSE(cli::wants_help(1, a1));
 }
 
 TEST(Cli, ReportFormat)

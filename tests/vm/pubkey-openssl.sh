@@ -61,7 +61,7 @@ load_pk "$MOD"
 grep -q 375 /sys/fs/ecryptfs/version || fail "the $MOD module does not offer /dev/ecryptfs (mask $(cat /sys/fs/ecryptfs/version))"
 
 log "ecryptfsd -V and -h: the project's version; the reference's option descriptions, exit 0 (issue 19)"
-want="ecryptfsd (ecryptfs-ng) $(cat "$(dirname "$0")/../../VERSION")"
+want="ecryptfsd (ecryptfs-ng) $(cat "$ECRYPTFS_SRC/VERSION")"
 [ "$("$B/ecryptfsd" -V)" = "$want" ] || fail "ecryptfsd -V: '$("$B/ecryptfsd" -V)', not '$want'"
 st=0; "$B/ecryptfsd" -h >/tmp/h.ours 2>/tmp/h.err || st=$?
 [ "$st" = 0 ] && [ ! -s /tmp/h.err ] || fail "ecryptfsd -h: status $st, stderr $(cat /tmp/h.err)"

@@ -15,26 +15,34 @@
 
 using namespace ecryptfs;
 
+static_assert(kMaxPassphraseBytes == 64, "the description names the limit");
+
+enum { kFnek = 1 };
+static const cli::Option kOptions[] = {
+	{kFnek, "fnek", 0, nullptr, "also add the filename encryption key"},
+};
+static const cli::Command kCmd = {
+	.name = "ecryptfs-add-passphrase",
+	.usage = "Usage:\n"
+		 "ecryptfs-add-passphrase [--fnek]\n"
+		 "or\n"
+		 "printf \"%s\" \"passphrase\" | ecryptfs-add-passphrase [--fnek] -\n"
+		 "\n",
+	.description = "Adds the eCryptfs key derived from a passphrase to your user keyring\n"
+		       "(key type \"user\", described by its 16-hex-digit signature) and prints\n"
+		       "the signature.  The salt comes from salt= in ~/.ecryptfsrc, else the\n"
+		       "default.  --fnek also adds the filename encryption key (needs the\n"
+		       "ecryptfs kernel module loaded) and prints its signature second.\n"
+		       "Without \"-\" the passphrase is prompted for with echo off; with \"-\" it\n"
+		       "is read from standard input.  It can be at most 64 bytes long.\n",
+	.options = kOptions,
+	.max_operands = 1,
+	.secret_operands = true,
+};
+
 static void usage()
 {
-	std::printf("Usage:\n"
-		    "ecryptfs-add-passphrase [--fnek]\n"
-		    "or\n"
-		    "printf \"%%s\" \"passphrase\" | ecryptfs-add-passphrase [--fnek] -\n"
-		    "\n");
-}
-
-static void help()
-{
-	usage();
-	std::printf("Adds the eCryptfs key derived from a passphrase to your user keyring\n"
-		    "(key type \"user\", described by its 16-hex-digit signature) and prints\n"
-		    "the signature.  The salt comes from salt= in ~/.ecryptfsrc, else the\n"
-		    "default.  --fnek also adds the filename encryption key (needs the\n"
-		    "ecryptfs kernel module loaded) and prints its signature second.\n"
-		    "Without \"-\" the passphrase is prompted for with echo off; with \"-\" it\n"
-		    "is read from standard input.  It can be at most %zu bytes long.\n",
-		    kMaxPassphraseBytes);
+	std::fputs(kCmd.usage, stdout);
 }
 
 static bool add_and_print(const Passphrase &pass, const Salt &salt)
@@ -51,27 +59,12 @@ static bool add_and_print(const Passphrase &pass, const Salt &salt)
 
 int main(int argc, char **argv)
 {
-	if (cli::wants_help(argc, argv)) {
-		help();
-		return 0;
-	}
-	PassphraseRead in;
-	bool fnek = false;
-	if (argc == 1) {
-		in = read_passphrase("Passphrase");
-	} else if (argc == 2 && std::strcmp(argv[1], "--fnek") == 0) {
-		in = read_passphrase("Passphrase");
-		fnek = true;
-	} else if (argc == 2 && std::strcmp(argv[1], "-") == 0) {
-		in = read_passphrase(nullptr);
-	} else if (argc == 3 && std::strcmp(argv[1], "--fnek") == 0 &&
-		   std::strcmp(argv[2], "-") == 0) {
-		in = read_passphrase(nullptr);
-		fnek = true;
-	} else {
-		usage();
-		return 0;
-	}
+	const auto args = cli::parse(kCmd, argc, argv);
+	const bool fnek = args.has(kFnek);
+	if (!args.operands.empty() && std::strcmp(args.operands[0], "-") != 0)
+		cli::usage_error(kCmd, "the only operand is \"-\" (the passphrase on standard input)");
+	PassphraseRead in = args.operands.empty() ? read_passphrase("Passphrase")
+						  : read_passphrase(nullptr, "Passphrase");
 	if (!in) {
 		usage();
 		return 1;

@@ -15,6 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libecryptfs/cli.h"
+
+using namespace ecryptfs;
+
 namespace {
 
 ino_t g_ino = 0;
@@ -28,22 +32,26 @@ int match(const char *path, const struct stat *st, int flag, struct FTW *)
 
 } // namespace
 
+const cli::Command kCmd = {
+	.name = "ecryptfs-find",
+	.usage = "Usage: ecryptfs-find PATH\n",
+	.description = "Prints the cleartext path(s) of an encrypted lower file (a name with\n"
+		       "ECRYPTFS_FNEK_ENCRYPTED.), or the encrypted lower path(s) of a file,\n"
+		       "searching every mounted eCryptfs file system.\n",
+	.min_operands = 1,
+	.max_operands = 1,
+};
+
 int main(int argc, char **argv)
 {
-	if (argc != 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
-		std::printf("Usage: ecryptfs-find PATH\n\n"
-			    "Prints the cleartext path(s) of an encrypted lower file (a name with\n"
-			    "ECRYPTFS_FNEK_ENCRYPTED.), or the encrypted lower path(s) of a file,\n"
-			    "searching every mounted eCryptfs file system.\n");
-		return argc == 2 ? 0 : 1;
-	}
+	const char *path = cli::parse(kCmd, argc, argv).operands[0];
 	struct stat st;
-	if (::lstat(argv[1], &st) != 0) {
-		std::fprintf(stderr, "ERROR: [%s] not found\n", argv[1]);
+	if (::lstat(path, &st) != 0) {
+		std::fprintf(stderr, "ERROR: [%s] not found\n", path);
 		return 1;
 	}
 	g_ino = st.st_ino;
-	const bool decrypt = std::strstr(argv[1], "ECRYPTFS_FNEK_ENCRYPTED.") != nullptr;
+	const bool decrypt = std::strstr(path, "ECRYPTFS_FNEK_ENCRYPTED.") != nullptr;
 	std::vector<std::string> roots;
 	FILE *f = setmntent("/proc/mounts", "r");
 	while (f) {

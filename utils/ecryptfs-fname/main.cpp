@@ -24,34 +24,40 @@ using namespace ecryptfs;
 
 namespace {
 
-void usage(std::FILE *out)
-{
-	std::fprintf(out,
-		     "Usage: ecryptfs-fname [options] encrypt|decrypt PATH...\n"
-		     "\n"
-		     "Prints, one per line, the lower (encrypted) path of each plaintext PATH\n"
-		     "(encrypt) or the plaintext path of each lower PATH (decrypt), every\n"
-		     "component translated on its own, as a filename-encrypting eCryptfs mount\n"
-		     "would.  Unless --key is given, the mount passphrase is read from\n"
-		     "standard input (one line);\n"
-		     "it is the passphrase given to ecryptfs-add-passphrase --fnek, i.e. the\n"
-		     "one ecryptfs-unwrap-passphrase prints for a private directory.\n"
-		     "\n"
-		     "Options:\n"
-		     "  --cipher=NAME     filename cipher (ecryptfs_fn_cipher; default aes)\n"
-		     "  --key-bytes=N     filename key size (ecryptfs_fn_key_bytes; default 16)\n"
-		     "  --file-key        the filename key is the file key (salt from\n"
-		     "                    ~/.ecryptfsrc or the default), as when mount.ecryptfs\n"
-		     "                    was given the file key's signature as ecryptfs_fnek_sig;\n"
-		     "                    default: the FNEK of ecryptfs-add-passphrase --fnek\n"
-		     "  --symlink         each argument is a symlink target: translated as one\n"
-		     "                    string, slashes included (eCryptfs stores targets so)\n"
-		     "  --key=SIG         use the key SIG from the user keyring (as added by\n"
-		     "                    ecryptfs-add-passphrase --fnek or ecryptfs-mount-private)\n"
-		     "                    instead of reading a passphrase\n"
-		     "  --sig             print the filename key signature first\n"
-		     "  -h, --help        this help\n");
-}
+enum { kCipher = 1, kKeyBytes, kFileKey, kSymlink, kKey, kSig };
+const cli::Option kOptions[] = {
+	{kCipher, "cipher", 0, "NAME", "filename cipher (ecryptfs_fn_cipher; default aes)"},
+	{kKeyBytes, "key-bytes", 0, "N", "filename key size (ecryptfs_fn_key_bytes; default 16)"},
+	{kFileKey, "file-key", 0, nullptr,
+	 "the filename key is the file key (salt from\n"
+	 "                              ~/.ecryptfsrc or the default), as when mount.ecryptfs\n"
+	 "                              was given the file key's signature as ecryptfs_fnek_sig;\n"
+	 "                              default: the FNEK of ecryptfs-add-passphrase --fnek"},
+	{kSymlink, "symlink", 0, nullptr,
+	 "each PATH is a symlink target: translated as one\n"
+	 "                              string, slashes included (eCryptfs stores targets so)"},
+	{kKey, "key", 0, "SIG",
+	 "use the key SIG from the user keyring (as added by\n"
+	 "                              ecryptfs-add-passphrase --fnek or ecryptfs-mount-private)\n"
+	 "                              instead of reading a passphrase"},
+	{kSig, "sig", 0, nullptr, "print the filename key signature first"},
+};
+const cli::Command kCmd = {
+	.name = "ecryptfs-fname",
+	.usage = "Usage: ecryptfs-fname [options] encrypt|decrypt PATH...\n",
+	.description =
+		"Prints, one per line, the lower (encrypted) path of each plaintext PATH\n"
+		"(encrypt) or the plaintext path of each lower PATH (decrypt), every\n"
+		"component translated on its own, as a filename-encrypting eCryptfs mount\n"
+		"would.  Unless --key is given, the mount passphrase is read from\n"
+		"standard input (one line; on a terminal it is asked for, echo off);\n"
+		"it is the passphrase given to ecryptfs-add-passphrase --fnek, i.e. the\n"
+		"one ecryptfs-unwrap-passphrase prints for a private directory.\n"
+		"Options come before encrypt|decrypt.\n",
+	.options = kOptions,
+	.min_operands = 2,
+	.options_first = true,
+};
 
 bool parse_size(const char *s, std::size_t *out)
 {
@@ -93,7 +99,7 @@ Result<std::string> translate(const FilenameCipher &fc, bool encrypt, std::strin
 
 Result<DerivedKey> key_from_passphrase(bool file_key)
 {
-	PassphraseRead in = read_passphrase(nullptr);
+	PassphraseRead in = read_passphrase(nullptr, "Mount passphrase");
 	if (!in)
 		return Error{-EINVAL, "no passphrase on standard input"};
 	return derive_key(in.passphrase->view(), file_key ? rc_salt_or_default() : kFnekSalt);
@@ -115,68 +121,44 @@ int main(int argc, char **argv)
 	std::size_t key_bytes = 16;
 	bool file_key = false, print_sig = false, whole = false;
 	std::string key_sig;
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		std::string_view a = argv[i];
-		if (a == "-h" || a == "--help") {
-			usage(stdout);
-			return 0;
-		} else if (a.starts_with("--cipher=")) {
-			cipher = std::string(a.substr(9));
-		} else if (a.starts_with("--key-bytes=")) {
-			if (!parse_size(argv[i] + 12, &key_bytes)) {
-				std::fprintf(stderr, "Error: --key-bytes needs a number from 1 to %zu\n",
-					     kMaxKeyBytes);
-				return 1;
-			}
-		} else if (a.starts_with("--key=")) {
-			key_sig = std::string(a.substr(6));
-		} else if (a == "--file-key") {
-			file_key = true;
-		} else if (a == "--symlink") {
-			whole = true;
-		} else if (a == "--sig") {
-			print_sig = true;
-		} else if (a == "--") {
-			i++;
-			break;
-		} else {
-			std::fprintf(stderr, "Error: unknown option %s\n", argv[i]);
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (argc - i < 2 || (std::strcmp(argv[i], "encrypt") && std::strcmp(argv[i], "decrypt"))) {
-		usage(stderr);
-		return 1;
-	}
-	bool encrypt = std::strcmp(argv[i], "encrypt") == 0;
+	const auto args = cli::parse(kCmd, argc, argv);
+	if (const char *v = args.value(kCipher))
+		cipher = v;
+	if (const char *v = args.value(kKeyBytes); v && !parse_size(v, &key_bytes))
+		cli::usage_error(kCmd, "--key-bytes needs a number from 1 to " +
+					       std::to_string(kMaxKeyBytes));
+	if (const char *v = args.value(kKey))
+		key_sig = v;
+	file_key = args.has(kFileKey);
+	whole = args.has(kSymlink);
+	print_sig = args.has(kSig);
+	const std::string_view verb = args.operands[0];
+	if (verb != "encrypt" && verb != "decrypt")
+		cli::usage_error(kCmd, "the first operand is encrypt or decrypt, not '" +
+					       std::string(verb) + "'");
+	const bool encrypt = verb == "encrypt";
 	if (!fname_cipher_available(cipher)) {
-		std::fprintf(stderr,
-			     "Error: filename cipher \"%s\" is not available here (use aes, "
-			     "blowfish, des3_ede or cast5; twofish and cast6 work only in the "
-			     "kernel)\n",
-			     cipher.c_str());
-		return 1;
+		cli::die(kCmd.name, "filename cipher \"" + cipher +
+					    "\" is not available here (use aes, blowfish, des3_ede or "
+					    "cast5; twofish and cast6 work only in the kernel)");
 	}
 	auto key = key_sig.empty() ? key_from_passphrase(file_key) : key_from_keyring(key_sig);
 	if (!key) {
-		std::fprintf(stderr, "Error: %s\n", key.error().reason.c_str());
-		return 1;
+		cli::die(kCmd.name, key.error().reason);
 	}
 	auto fc = FilenameCipher::create(cipher, key_bytes, key.value().kek, key.value().sig);
 	if (!fc) {
-		std::fprintf(stderr, "Error: %s\n", fc.error().reason.c_str());
-		return 1;
+		cli::die(kCmd.name, fc.error().reason);
 	}
 	if (print_sig)
 		std::printf("%s\n", fc.value().sig().c_str());
 	int rc = 0;
-	for (i++; i < argc; i++) {
-		auto r = whole ? (encrypt ? fc.value().encrypt(argv[i]) : fc.value().decrypt(argv[i]))
-			       : translate(fc.value(), encrypt, argv[i]);
+	for (std::size_t i = 1; i < args.operands.size(); i++) {
+		const char *path = args.operands[i];
+		auto r = whole ? (encrypt ? fc.value().encrypt(path) : fc.value().decrypt(path))
+			       : translate(fc.value(), encrypt, path);
 		if (!r) {
-			std::fprintf(stderr, "Error: %s\n", r.error().reason.c_str());
+			cli::error(kCmd.name, r.error().reason);
 			rc = 1;
 			continue;
 		}

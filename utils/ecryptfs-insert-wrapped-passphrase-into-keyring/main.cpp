@@ -17,38 +17,33 @@
 
 using namespace ecryptfs;
 
-static void usage()
-{
-	std::printf("Usage:\n"
-		    "\n"
-		    "ecryptfs-insert-wrapped-passphrase-into-keyring [file]\n"
-		    "or\n"
-		    "printf \"%%s\" \"wrapping passphrase\" | "
-		    "ecryptfs-insert-wrapped-passphrase-into-keyring [file] -\n"
-		    "\n");
-}
+static_assert(kMaxPassphraseBytes == 64, "the description names the limit");
 
-static void help()
-{
-	usage();
-	std::printf("Decrypts a wrapped-passphrase file (default:\n"
-		    "~/.ecryptfs/wrapped-passphrase) and adds two keys derived from the\n"
-		    "passphrase to your user keyring: the filename encryption key and the\n"
-		    "file encryption key, whose signature is printed.  Without \"-\" the\n"
-		    "wrapping passphrase is prompted for with echo off; with \"-\" it is one\n"
-		    "line of standard input.  It can be at most %zu bytes long.\n",
-		    kMaxPassphraseBytes);
-}
+static const cli::Command kCmd = {
+	.name = "ecryptfs-insert-wrapped-passphrase-into-keyring",
+	.usage = "Usage:\n"
+		 "\n"
+		 "ecryptfs-insert-wrapped-passphrase-into-keyring [file]\n"
+		 "or\n"
+		 "printf \"%s\" \"wrapping passphrase\" | "
+		 "ecryptfs-insert-wrapped-passphrase-into-keyring [file] -\n"
+		 "\n",
+	.description = "Decrypts a wrapped-passphrase file (default:\n"
+		       "~/.ecryptfs/wrapped-passphrase) and adds two keys derived from the\n"
+		       "passphrase to your user keyring: the filename encryption key and the\n"
+		       "file encryption key, whose signature is printed.  Without \"-\" the\n"
+		       "wrapping passphrase is prompted for with echo off; with \"-\" it is one\n"
+		       "line of standard input.  It can be at most 64 bytes long.\n",
+	.max_operands = 2,
+	.secret_operands = true,
+};
 
 int main(int argc, char **argv)
 {
-	if (cli::wants_help(argc, argv)) {
-		help();
-		return 0;
-	}
-	auto args = cli::wrapped_file_args(argc, argv, true);
+	const auto parsed = cli::parse(kCmd, argc, argv);
+	auto args = cli::wrapped_file_args(parsed.operands, true);
 	if (!args) {
-		usage();
+		std::fputs(kCmd.usage, stdout);
 		return 0;
 	}
 	const Salt salt = rc_salt_or_default();

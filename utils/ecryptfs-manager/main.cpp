@@ -17,6 +17,7 @@
 
 #include <keyutils.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/crypto.h"
 #include "libecryptfs/key_module.h"
 #include "libecryptfs/keymod_prompt.h"
@@ -144,10 +145,20 @@ void generate_key_pair()
 	std::printf("Returning to main menu\n");
 }
 
+const cli::Command kCmd = {
+	.name = "ecryptfs-manager",
+	.usage = "Usage: ecryptfs-manager\n",
+	.description = "A menu on the terminal: add a passphrase key or a public key (through\n"
+		       "a key module: openssl, pkcs11, tpm) to your keyring, or generate a new\n"
+		       "key pair.  Answers are read from standard input, one per line.\n",
+	.max_operands = 0,
+};
+
 } // namespace
 
-int main()
+int main(int argc, char **argv)
 {
+	cli::parse(kCmd, argc, argv);
 	if (keyctl_link(KEY_SPEC_USER_KEYRING, KEY_SPEC_SESSION_KEYRING) != 0) {
 		std::printf("Error attempting to validate keyring integrity; rc = [%d]\n", -errno);
 		return 1;

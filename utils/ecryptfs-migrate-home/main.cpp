@@ -59,17 +59,18 @@ constexpr cli::ScriptMessages kMsg{"  ", true, nullptr};
 
 void info(const std::string &msg) { kMsg.info(msg); }
 
-[[noreturn]] void usage()
-{
-	std::printf("\nUsage:\n\n%s -u USER\n\n"
-		    " -u,--user       Migrate USER's home directory to an encrypted home directory\n\n"
-		    "The original home directory is kept (renamed to /home/USER.XXXXXXXX) and\n"
-		    "only replaced once every file has been copied and compared.  Still, make a\n"
-		    "backup copy of the data first.\n\n"
-		    "This program must be executed by root.\n\n",
-		    "ecryptfs-migrate-home");
-	std::exit(1);
-}
+const cli::Option kOptions[] = {
+	{'u', "user", 'u', "USER", "migrate USER's home directory to an encrypted one"},
+};
+const cli::Command kCmd = {
+	.name = "ecryptfs-migrate-home",
+	.usage = "Usage:\n\necryptfs-migrate-home -u USER\n",
+	.description = "The original home directory is kept (renamed to /home/USER.XXXXXXXX) and\n"
+		       "only replaced once every file has been copied and compared.  Still, make a\n"
+		       "backup copy of the data first.  This program must be executed by root.\n",
+	.options = kOptions,
+	.max_operands = 0,
+};
 
 bool exists(const std::string &p)
 {
@@ -236,16 +237,10 @@ Fd open_dir_or_die(int at, const std::string &name)
 
 int main(int argc, char **argv)
 {
-	std::string name;
-	for (int i = 1; i < argc; i++) {
-		std::string a = argv[i];
-		if ((a == "-u" || a == "--user") && i + 1 < argc)
-			name = argv[++i];
-		else
-			usage();
-	}
-	if (name.empty())
-		usage();
+	const auto args = cli::parse(kCmd, argc, argv);
+	if (!args.value('u') || !*args.value('u'))
+		cli::usage_error(kCmd, "which user? (-u USER)");
+	const std::string name = args.value('u');
 	if (getuid() != 0)
 		error("This program must be executed with root privileges");
 	auto u = priv::lookup_user(name);

@@ -17,16 +17,19 @@
 
 using namespace ecryptfs;
 
+static const cli::Command kCmd = {
+	.name = "ecryptfs-mount-private",
+	.usage = "Usage: ecryptfs-mount-private\n",
+	.description = "Mounts ~/.Private on ~/Private (see ~/.ecryptfs/Private.mnt).  When\n"
+		       "its keys are not in your keyring, asks for your login passphrase (or\n"
+		       "your wrapping passphrase if ~/.ecryptfs/wrapping-independent exists)\n"
+		       "to unwrap ~/.ecryptfs/wrapped-passphrase.\n",
+	.max_operands = 0,
+};
+
 int main(int argc, char **argv)
 {
-	if (cli::wants_help(argc, argv)) {
-		std::printf("Usage: ecryptfs-mount-private\n\n"
-			    "Mounts ~/.Private on ~/Private (see ~/.ecryptfs/Private.mnt).  When\n"
-			    "its keys are not in your keyring, asks for your login passphrase (or\n"
-			    "your wrapping passphrase if ~/.ecryptfs/wrapping-independent exists)\n"
-			    "to unwrap ~/.ecryptfs/wrapped-passphrase.\n");
-		return 0;
-	}
+	cli::parse(kCmd, argc, argv);
 	const priv::Paths paths = priv::own_paths_or_exit();
 
 	/* Silently first: the keys may be in the keyring already. */

@@ -73,28 +73,30 @@ bool key_present(const std::string &sig)
 
 } // namespace
 
+enum { kRw = 1 };
+const cli::Option kOptions[] = {
+	{kRw, "rw", 0, nullptr, "mount read-write (default: read-only)"},
+};
+const cli::Command kCmd = {
+	.name = "ecryptfs-recover-private",
+	.usage = "Usage: ecryptfs-recover-private [--rw] [DIR...]\n",
+	.description = "As root, mounts an encrypted private directory (every directory named\n"
+		       ".Private on the system, or the DIRs given) read-only (read-write with\n"
+		       "--rw) on a new directory under /tmp.\n",
+	.options = kOptions,
+};
+
 int main(int argc, char **argv)
 {
-	if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
-		std::printf("Usage: ecryptfs-recover-private [--rw] [DIR...]\n\n"
-			    "As root, mounts an encrypted private directory (every directory named\n"
-			    ".Private on the system, or the DIRs given) read-only (read-write with\n"
-			    "--rw) on a new directory under /tmp.\n");
-		return 0;
-	}
+	const auto args = cli::parse(kCmd, argc, argv);
 	if (getuid() != 0)
 		error("This program must be run as root.");
-	int i = 1;
-	bool rw = false;
-	if (i < argc && std::strcmp(argv[i], "--rw") == 0) {
-		rw = true;
-		i++;
-	}
+	const bool rw = args.has(kRw);
 	std::vector<std::string> dirs;
 	struct stat st;
-	if (i < argc && ::stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-		for (; i < argc; i++)
-			dirs.emplace_back(argv[i]);
+	if (!args.operands.empty() && ::stat(args.operands[0], &st) == 0 && S_ISDIR(st.st_mode)) {
+		for (char *d : args.operands)
+			dirs.emplace_back(d);
 	} else {
 		info("Searching for encrypted private directories (this might take a while)...");
 		nftw("/", collect, 64, FTW_PHYS | FTW_MOUNT);

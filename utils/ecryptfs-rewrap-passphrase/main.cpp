@@ -15,38 +15,40 @@
 
 using namespace ecryptfs;
 
+static_assert(kMaxPassphraseBytes == 64, "the description names the limit");
+
+static const cli::Command kCmd = {
+	.name = "ecryptfs-rewrap-passphrase",
+	.usage = "Usage:\n"
+		 "\n"
+		 "ecryptfs-rewrap-passphrase [file]\n"
+		 "or\n"
+		 "printf \"%s\\n%s\" \"old wrapping passphrase\" \"new wrapping passphrase\" "
+		 "| ecryptfs-rewrap-passphrase [file] -\n"
+		 "\n",
+	.description = "Re-encrypts the passphrase in a wrapped-passphrase file under a new\n"
+		       "wrapping passphrase.  Without \"-\" the old passphrase and the new one\n"
+		       "(twice) are prompted for with echo off; with \"-\" the old and the new\n"
+		       "one are two lines of standard input.  The file is replaced atomically\n"
+		       "by a version 2 file with mode 0600.  Passphrases can be at most 64\n"
+		       "bytes long.\n",
+	.min_operands = 1,
+	.max_operands = 3,
+	.secret_operands = true,
+};
+
 static void usage()
 {
-	std::printf("Usage:\n"
-		    "\n"
-		    "ecryptfs-rewrap-passphrase [file]\n"
-		    "or\n"
-		    "printf \"%%s\\n%%s\" \"old wrapping passphrase\" \"new wrapping passphrase\" "
-		    "| ecryptfs-rewrap-passphrase [file] -\n"
-		    "\n");
-}
-
-static void help()
-{
-	usage();
-	std::printf("Re-encrypts the passphrase in a wrapped-passphrase file under a new\n"
-		    "wrapping passphrase.  Without \"-\" the old passphrase and the new one\n"
-		    "(twice) are prompted for with echo off; with \"-\" the old and the new\n"
-		    "one are two lines of standard input.  The file is replaced atomically\n"
-		    "by a version 2 file with mode 0600.  Passphrases can be at most %zu\n"
-		    "bytes long.\n",
-		    kMaxPassphraseBytes);
+	std::fputs(kCmd.usage, stdout);
 }
 
 int main(int argc, char **argv)
 {
-	if (cli::wants_help(argc, argv)) {
-		help();
-		return 0;
-	}
+	const auto args = cli::parse(kCmd, argc, argv);
+	const auto &op = args.operands;
 	std::optional<Passphrase> old_wrapping, new_wrapping;
 	bool from_argv = false;
-	if (argc == 2) {
+	if (op.size() == 1) {
 		old_wrapping = read_passphrase("Old wrapping passphrase").passphrase;
 		new_wrapping = read_passphrase("New wrapping passphrase").passphrase;
 		auto again = read_passphrase("New wrapping passphrase (again)").passphrase;
@@ -62,16 +64,15 @@ int main(int argc, char **argv)
 			std::fprintf(stderr, "New wrapping passphrases do not match\n");
 			return 1;
 		}
-	} else if (argc == 3 && std::strcmp(argv[2], "-") == 0) {
-		old_wrapping = read_passphrase(nullptr).passphrase;
-		new_wrapping = read_passphrase(nullptr).passphrase;
-	} else if (argc == 4) {
-		old_wrapping = cli::take_secret_arg(argv[2]);
-		new_wrapping = cli::take_secret_arg(argv[3]);
+	} else if (op.size() == 2 && std::strcmp(op[1], "-") == 0) {
+		old_wrapping = read_passphrase(nullptr, "Old wrapping passphrase").passphrase;
+		new_wrapping = read_passphrase(nullptr, "New wrapping passphrase").passphrase;
+	} else if (op.size() == 3) {
+		old_wrapping = cli::take_secret_arg(op[1]);
+		new_wrapping = cli::take_secret_arg(op[2]);
 		from_argv = true;
 	} else {
-		usage();
-		return 0;
+		cli::usage_error(kCmd, "the second operand is \"-\" or the old and the new wrapping passphrase");
 	}
 	if (!old_wrapping || !new_wrapping || old_wrapping->size() > kMaxPassphraseBytes ||
 	    new_wrapping->size() > kMaxPassphraseBytes) {
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
 		usage();
 		return 0;
 	}
-	const std::string file = argv[1];
+	const std::string file = op[0];
 	auto pass = wrapped::unwrap_file(file, *old_wrapping, rc_salt_or_default());
 	if (!pass) {
 		cli::report(cli::kErrUnwrap, pass.error());

@@ -19,6 +19,10 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "libecryptfs/cli.h"
+
+using namespace ecryptfs;
+
 namespace {
 
 struct Failure {
@@ -133,18 +137,21 @@ void rewrite_dir(const std::string &path)
 
 } // namespace
 
+const cli::Command kCmd = {
+	.name = "ecryptfs-rewrite-file",
+	.usage = "Usage: ecryptfs-rewrite-file FILE...\n",
+	.description = "Re-encrypts each FILE (inside a mounted eCryptfs) with the mount's\n"
+		       "current key and options; directories get their names re-encrypted.\n",
+	.min_operands = 1,
+};
+
 int main(int argc, char **argv)
 {
-	if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
-		std::printf("Usage: ecryptfs-rewrite-file FILE...\n\n"
-			    "Re-encrypts each FILE (inside a mounted eCryptfs) with the mount's\n"
-			    "current key and options; directories get their names re-encrypted.\n");
-		return 0;
-	}
-	const int total = argc - 1;
+	const auto args = cli::parse(kCmd, argc, argv);
+	const int total = static_cast<int>(args.operands.size());
 	int ok = 0;
 	for (int j = 1; j <= total; j++) {
-		const std::string path = argv[j];
+		const std::string path = args.operands[j - 1];
 		std::printf("INFO: Rewriting [%d/%d] [%s] ... ", j, total, path.c_str());
 		std::fflush(stdout);
 		struct stat st;

@@ -44,38 +44,56 @@ constexpr int kAttempts = 3;
 constexpr cli::ScriptMessages kMsg{"  ", false, nullptr};
 [[noreturn]] void error(const std::string &msg) { kMsg.die(msg); }
 
-void usage_and_exit(const char *argv0)
-{
-	std::printf("\nUsage:\n\n"
-		    "%s [-f|--force] [-w|--wrapping] [--nopwcheck] [-n|--no-fnek]\n"
-		    "  [-u|--username USER] [-l|--loginpass LOGINPASS]\n"
-		    "  [-m|--mountpass MOUNTPASS]\n\n"
-		    " -f, --force      Force overwriting of an existing setup\n"
-		    " -w, --wrapping   Use an independent wrapping passphrase,\n"
-		    "                  different from the login passphrase\n"
-		    " -n, --no-fnek    Do not encrypt filenames; If this flag is\n"
-		    "                  omitted, and the kernel supports filename\n"
-		    "                  encryption, then filenames will be encrypted\n"
-		    " -u, --username   Username for encrypted private mountpoint,\n"
-		    "                  defaults to yourself\n"
-		    " -l, --loginpass  Login/Wrapping passphrase for USER,\n"
-		    "                  used to wrap MOUNTPASS\n"
-		    " --nopwcheck      Do not check the validity of the specified\n"
-		    "                  login password (useful for LDAP user accounts)\n"
-		    " --noautomount    Setup this user such that the encrypted private\n"
-		    "                  directory is not automatically mounted on login\n"
-		    " --noautoumount   Setup this user such that the encrypted private\n"
-		    "                  directory is not automatically unmounted at\n"
-		    "                  logout\n"
-		    " -m, --mountpass  Passphrase for mounting the ecryptfs directory,\n"
-		    "                  defaults to randomly generated 16 bytes\n"
-		    " --undo           Provide instructions on how to undo an\n"
-		    "                  encrypted private setup\n\n"
-		    "   Passphrases given with -l and -m are visible to other users while\n"
-		    "   this runs; leave them out to be prompted instead.\n\n",
-		    argv0);
-	std::exit(1);
-}
+enum { kUser = 'u', kLogin = 'l', kMount = 'm', kWrapping = 'w', kForce = 'f', kNoFnek = 'n',
+       kBootstrap = 'b', kNoPwCheck = 1000, kNoAutomount, kNoAutoumount, kUndo };
+const cli::Option kOptions[] = {
+	{kForce, "force", 'f', nullptr, "Force overwriting of an existing setup"},
+	{kWrapping, "wrapping", 'w', nullptr,
+	 "Use an independent wrapping passphrase, different\n"
+	 "                              from the login passphrase"},
+	{kNoFnek, "no-fnek", 'n', nullptr,
+	 "Do not encrypt filenames; if this flag is omitted,\n"
+	 "                              and the kernel supports filename encryption, then\n"
+	 "                              filenames will be encrypted"},
+	{kUser, "username", 'u', "USER",
+	 "Username for encrypted private mountpoint, defaults\n"
+	 "                              to yourself"},
+	{kLogin, "loginpass", 'l', "LOGINPASS",
+	 "Login/Wrapping passphrase for USER, used to wrap\n"
+	 "                              MOUNTPASS (visible to other users: leave it out\n"
+	 "                              to be prompted)"},
+	{kMount, "mountpass", 'm', "MOUNTPASS",
+	 "Passphrase for mounting the ecryptfs directory,\n"
+	 "                              defaults to randomly generated 16 bytes (visible\n"
+	 "                              to other users: leave it out to be prompted)"},
+	{kNoPwCheck, "nopwcheck", 0, nullptr,
+	 "Do not check the validity of the specified login\n"
+	 "                              password (useful for LDAP user accounts)"},
+	{kNoAutomount, "noautomount", 0, nullptr,
+	 "Setup this user such that the encrypted private\n"
+	 "                              directory is not automatically mounted on login"},
+	{kNoAutoumount, "noautoumount", 0, nullptr,
+	 "Setup this user such that the encrypted private\n"
+	 "                              directory is not automatically unmounted at logout"},
+	{kUndo, "undo", 0, nullptr,
+	 "Provide instructions on how to undo an encrypted\n"
+	 "                              private setup"},
+	{kBootstrap, "bootstrap", 'b', nullptr, "not supported (encrypting a whole home)"},
+};
+const cli::Command kCmd = {
+	.name = "ecryptfs-setup-private",
+	.usage = "Usage:\n\n"
+		 "ecryptfs-setup-private [-f|--force] [-w|--wrapping] [--nopwcheck] [-n|--no-fnek]\n"
+		 "  [-u|--username USER] [-l|--loginpass LOGINPASS]\n"
+		 "  [-m|--mountpass MOUNTPASS]\n",
+	.description = "Sets up an encrypted private directory (~/.Private mounted on\n"
+		       "~/Private) for USER: the mount passphrase, wrapped with the login\n"
+		       "passphrase in ~/.ecryptfs/wrapped-passphrase, and the key signatures\n"
+		       "in ~/.ecryptfs/Private.sig.\n",
+	.options = kOptions,
+	.max_operands = 0,
+	.secret_operands = true,
+};
 
 void undo_message()
 {
@@ -288,39 +306,25 @@ int main(int argc, char **argv)
 	std::optional<std::string> username;
 	std::optional<Passphrase> loginpass, mountpass;
 
-	for (int i = 1; i < argc; i++) {
-		std::string a = argv[i];
-		auto need = [&]() -> char * {
-			if (i + 1 >= argc)
-				usage_and_exit(argv[0]);
-			return argv[++i];
-		};
-		if (a == "-u" || a == "--username")
-			username = need();
-		else if (a == "-l" || a == "--loginpass")
-			loginpass = cli::take_secret_arg(need());
-		else if (a == "-m" || a == "--mountpass")
-			mountpass = cli::take_secret_arg(need());
-		else if (a == "-w" || a == "--wrapping")
-			wrapping_independent = true;
-		else if (a == "-f" || a == "--force")
-			force = true;
-		else if (a == "--nopwcheck")
-			nopwcheck = true;
-		else if (a == "--noautomount")
-			noautomount = true;
-		else if (a == "--noautoumount")
-			noautoumount = true;
-		else if (a == "--undo") {
+	const auto args = cli::parse(kCmd, argc, argv);
+	for (const auto &[id, value] : args.given) {
+		switch (id) {
+		case kUser: username = value; break;
+		case kLogin: loginpass = cli::take_secret_arg(value); break;
+		case kMount: mountpass = cli::take_secret_arg(value); break;
+		case kWrapping: wrapping_independent = true; break;
+		case kForce: force = true; break;
+		case kNoPwCheck: nopwcheck = true; break;
+		case kNoAutomount: noautomount = true; break;
+		case kNoAutoumount: noautoumount = true; break;
+		case kNoFnek: no_fnek = true; break;
+		case kUndo:
 			undo_message();
 			return 0;
-		} else if (a == "-n" || a == "--no-fnek")
-			no_fnek = true;
-		else if (a == "-b" || a == "--bootstrap")
+		case kBootstrap:
 			error("--bootstrap (encrypting a whole home) is not supported by this "
 			      "ecryptfs-setup-private; set up ~/Private instead");
-		else
-			usage_and_exit(argv[0]);
+		}
 	}
 	/* Empty -l/-m values count as not given, as in the reference. */
 	if (loginpass && loginpass->empty())

@@ -46,15 +46,23 @@ void info(const std::string &msg) { kMsg.info(msg); }
 
 void warn(const std::string &msg) { kMsg.warn(msg); }
 
-[[noreturn]] void usage()
-{
-	std::printf("\nUsage:\n  ecryptfs-setup-swap [-f|--force] [-n|--no-reload] [--dry-run]\n\n"
-		    " -f, --force      do not ask for confirmation\n"
-		    " -n, --no-reload  only write /etc/crypttab and /etc/fstab; the encrypted\n"
-		    "                  swap starts at the next boot\n"
-		    " --dry-run        print what would be done, change nothing\n\n");
-	std::exit(1);
-}
+enum { kForce = 1, kNoReload, kDryRun };
+const cli::Option kOptions[] = {
+	{kForce, "force", 'f', nullptr, "do not ask for confirmation"},
+	{kNoReload, "no-reload", 'n', nullptr,
+	 "only write /etc/crypttab and /etc/fstab; the encrypted\n"
+	 "                              swap starts at the next boot"},
+	{kDryRun, "dry-run", 0, nullptr, "print what would be done, change nothing"},
+};
+const cli::Command kCmd = {
+	.name = "ecryptfs-setup-swap",
+	.usage = "Usage:\n  ecryptfs-setup-swap [-f|--force] [-n|--no-reload] [--dry-run]\n",
+	.description = "As root, encrypts every swap device with a random key at each boot\n"
+		       "(cryptsetup, /etc/crypttab), so that nothing written to swap survives\n"
+		       "a reboot.\n",
+	.options = kOptions,
+	.max_operands = 0,
+};
 
 /* Run a program and capture its standard output (stderr discarded). */
 std::optional<std::string> capture(const std::vector<std::string> &args)
@@ -204,18 +212,9 @@ void run_step(const std::vector<std::string> &args)
 
 int main(int argc, char **argv)
 {
-	bool force = false, no_reload = false;
-	for (int i = 1; i < argc; i++) {
-		std::string a = argv[i];
-		if (a == "-f" || a == "--force")
-			force = true;
-		else if (a == "-n" || a == "--no-reload")
-			no_reload = true;
-		else if (a == "--dry-run")
-			g_dry = true;
-		else
-			usage();
-	}
+	const auto args = cli::parse(kCmd, argc, argv);
+	const bool force = args.has(kForce), no_reload = args.has(kNoReload);
+	g_dry = args.has(kDryRun);
 	const std::string cryptsetup = find_tool("cryptsetup");
 	if (cryptsetup.empty())
 		error("Please install 'cryptsetup'");

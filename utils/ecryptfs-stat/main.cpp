@@ -19,25 +19,20 @@ using namespace ecryptfs;
 
 static constexpr int kExitIoError = -EIO & 0xff; /* 251, as the reference */
 
-static void usage(const char *argv0)
-{
-	std::printf("Usage:\n\n%s <filename>\n", argv0);
-}
+static const cli::Command kCmd = {
+	.name = "ecryptfs-stat",
+	.usage = "Usage:\n\necryptfs-stat <filename>\n",
+	.description = "Prints the header fields of an eCryptfs *lower* (encrypted) file:\n"
+		       "format version, decrypted size, header size, where the metadata\n"
+		       "lives, whether it is encrypted and whether HMAC is enabled.\n",
+	.min_operands = 1,
+	.max_operands = 1,
+};
 
 int main(int argc, char **argv)
 {
-	if (argc == 1) {
-		usage(argv[0]);
-		return 0;
-	}
-	if (cli::wants_help(argc, argv)) {
-		usage(argv[0]);
-		std::printf("\nPrints the header fields of an eCryptfs *lower* (encrypted) file:\n"
-			    "format version, decrypted size, header size, where the metadata\n"
-			    "lives, whether it is encrypted and whether HMAC is enabled.\n");
-		return 0;
-	}
-	const char *name = argv[1];
+	const auto args = cli::parse(kCmd, argc, argv);
+	const char *name = args.operands[0];
 	int fd = ::open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		std::printf("Error opening file [%s] for RD_ONLY access; errno msg = [%s]\n", name,

@@ -14,14 +14,17 @@
 
 using namespace ecryptfs;
 
+static const cli::Command kCmd = {
+	.name = "ecryptfs-umount-private",
+	.usage = "Usage: ecryptfs-umount-private\n",
+	.description = "Unmounts ~/Private (when no other login session still uses it)\n"
+		       "and removes its keys from your keyring.\n",
+	.max_operands = 0,
+};
+
 int main(int argc, char **argv)
 {
-	if (cli::wants_help(argc, argv)) {
-		std::printf("Usage: ecryptfs-umount-private\n\n"
-			    "Unmounts ~/Private (when no other login session still uses it)\n"
-			    "and removes its keys from your keyring.\n");
-		return 0;
-	}
+	cli::parse(kCmd, argc, argv);
 	const priv::Paths paths = priv::own_paths_or_exit();
 	const std::string dest = priv::configured_mountpoint(paths);
 	char cwd[4096];

@@ -14,42 +14,37 @@
 
 using namespace ecryptfs;
 
-static void usage()
-{
-	std::printf("Usage:\n"
-		    "\n"
-		    "ecryptfs-unwrap-passphrase [file]\n"
-		    "or\n"
-		    "printf \"%%s\" \"wrapping passphrase\" | ecryptfs-unwrap-passphrase [file] -\n"
-		    "\n");
-}
+static_assert(kMaxPassphraseBytes == 64, "the description names the limit");
 
-static void help()
-{
-	usage();
-	std::printf("Decrypts a wrapped-passphrase file (default:\n"
-		    "~/.ecryptfs/wrapped-passphrase) with the wrapping passphrase and prints\n"
-		    "the passphrase on standard output.  Without \"-\" the wrapping passphrase\n"
-		    "is prompted for with echo off; with \"-\" it is one line of standard input.\n"
-		    "Version 1 files use the salt of ~/.ecryptfsrc or the default salt.\n"
-		    "The passphrase can be at most %zu bytes long.\n",
-		    kMaxPassphraseBytes);
-}
+static const cli::Command kCmd = {
+	.name = "ecryptfs-unwrap-passphrase",
+	.usage = "Usage:\n"
+		 "\n"
+		 "ecryptfs-unwrap-passphrase [file]\n"
+		 "or\n"
+		 "printf \"%s\" \"wrapping passphrase\" | ecryptfs-unwrap-passphrase [file] -\n"
+		 "\n",
+	.description = "Decrypts a wrapped-passphrase file (default:\n"
+		       "~/.ecryptfs/wrapped-passphrase) with the wrapping passphrase and prints\n"
+		       "the passphrase on standard output.  Without \"-\" the wrapping passphrase\n"
+		       "is prompted for with echo off; with \"-\" it is one line of standard input.\n"
+		       "Version 1 files use the salt of ~/.ecryptfsrc or the default salt.\n"
+		       "The passphrase can be at most 64 bytes long.\n",
+	.max_operands = 2,
+	.secret_operands = true,
+};
 
 int main(int argc, char **argv)
 {
-	if (cli::wants_help(argc, argv)) {
-		help();
-		return 0;
-	}
+	const auto parsed = cli::parse(kCmd, argc, argv);
 	/*
 	 * Like ecryptfs-utils 111 (an inverted test in its argv check) a
 	 * one-character passphrase is not accepted as an argument; use stdin
 	 * mode for it.
 	 */
-	auto args = cli::wrapped_file_args(argc, argv, false);
+	auto args = cli::wrapped_file_args(parsed.operands, false);
 	if (!args) {
-		usage();
+		std::fputs(kCmd.usage, stdout);
 		return 0;
 	}
 	auto pass = wrapped::unwrap_file(args->file, args->wrapping, rc_salt_or_default());

@@ -27,27 +27,28 @@ constexpr cli::ScriptMessages kMsg{" ", false, "Configuration invalid"};
 
 void info(const std::string &msg) { kMsg.info(msg); }
 
-void usage()
-{
-	std::printf(
-		"\nUsage:\n"
-		"ecryptfs-verify [-h|--home] [-p|--private] [-e|--filenames-encrypted] "
-		"[-n|--filenames-not-encrypted] [-u|--user USER] [--help]\n\n"
-		" -h|--home\t\t\tTrue if HOME is correctly configured for\n"
-		"\t\t\t\tencryption, False otherwise\n\n"
-		" -p|--private\t\t\tTrue if a non-HOME directory is correctly\n"
-		"\t\t\t\tconfigured for encryption, False otherwise\n\n"
-		" -e|--filenames-encrypted\tTrue if filenames are set for encryption,\n"
-		"\t\t\t\tFalse otherwise\n\n"
-		" -n|--filenames-not-encrypted\tTrue if filenames are not encrypted,\n"
-		"\t\t\t\tFalse otherwise\n\n"
-		" -u|--user USER\t\t\tBy default, the current user's configuration\n"
-		"\t\t\t\tis checked, override with this option\n\n"
-		" --help \t\t\tThis usage information\n\n"
-		" Note that options are additive.  ALL checks must pass in order for this\n"
-		" program to exit 0.  Any failing check will cause this program to exit\n"
-		" non-zero.\n\n");
-}
+enum Check { home = 1, priv_dir, fnek, no_fnek, user_opt };
+const cli::Option kOptions[] = {
+	{home, "home", 'h', nullptr, "true if HOME is correctly configured for\n"
+				     "                              encryption"},
+	{priv_dir, "private", 'p', nullptr,
+	 "true if a non-HOME directory is correctly configured\n"
+	 "                              for encryption"},
+	{fnek, "filenames-encrypted", 'e', nullptr, "true if filenames are set for encryption"},
+	{no_fnek, "filenames-not-encrypted", 'n', nullptr, "true if filenames are not encrypted"},
+	{user_opt, "user", 'u', "USER", "check USER's configuration (default: yours)"},
+};
+const cli::Command kCmd = {
+	.name = "ecryptfs-verify",
+	.usage = "Usage:\n"
+		 "ecryptfs-verify [-h|--home] [-p|--private] [-e|--filenames-encrypted] "
+		 "[-n|--filenames-not-encrypted] [-u|--user USER] [--help]\n",
+	.description = "Checks an encrypted home or private directory configuration.  Options\n"
+		       "are additive: ALL checks must pass for this program to exit 0; any\n"
+		       "failing check makes it exit 1.\n",
+	.options = kOptions,
+	.max_operands = 0,
+};
 
 struct Config {
 	std::string user, home;
@@ -195,30 +196,17 @@ int main(int argc, char **argv)
 		c.user = me.value().name;
 		c.home = me.value().home;
 	}
-	enum Check { home, priv_dir, fnek, no_fnek };
 	std::vector<Check> checks;
-	for (int i = 1; i < argc; i++) {
-		std::string a = argv[i];
-		if (a == "-h" || a == "--home")
-			checks.push_back(home);
-		else if (a == "-p" || a == "--private")
-			checks.push_back(priv_dir);
-		else if (a == "-e" || a == "--filenames-encrypted")
-			checks.push_back(fnek);
-		else if (a == "-n" || a == "--filenames-not-encrypted")
-			checks.push_back(no_fnek);
-		else if (a == "--help") {
-			usage();
-			return 1;
-		} else if ((a == "-u" || a == "--user") && i + 1 < argc) {
-			c.user = argv[++i];
+	const auto args = cli::parse(kCmd, argc, argv);
+	for (const auto &[id, value] : args.given) {
+		if (id == user_opt) {
+			c.user = value;
 			auto u = priv::lookup_user(c.user);
 			c.home = u ? u.value().home : "";
 			if (!is_dir(c.home))
 				error("Invalid home directory [" + c.home + "] of [" + c.user + "]");
 		} else {
-			usage();
-			return 1;
+			checks.push_back(static_cast<Check>(id));
 		}
 	}
 	if (checks.empty())
@@ -229,6 +217,7 @@ int main(int argc, char **argv)
 		case priv_dir: check_private(c); break;
 		case fnek: check_fnek(c, true); break;
 		case no_fnek: check_fnek(c, false); break;
+		case user_opt: break;
 		}
 	}
 	info("Configuration valid");

@@ -16,12 +16,6 @@
 
 namespace ecryptfs::cli {
 
-bool wants_help(int argc, char **argv)
-{
-	return argc == 2 &&
-	       (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0);
-}
-
 Passphrase take_secret_arg(char *arg)
 {
 	Passphrase p{std::string_view(arg)};
@@ -83,26 +77,27 @@ bool print_secret_line(const Passphrase &secret)
 
 namespace ecryptfs::cli {
 
-std::optional<WrappedFileArgs> wrapped_file_args(int argc, char **argv, bool one_char_arg_ok)
+std::optional<WrappedFileArgs> wrapped_file_args(std::span<char *const> operands,
+						 bool one_char_arg_ok)
 {
 	WrappedFileArgs out;
 	std::optional<Passphrase> wrapping;
 	bool from_argv = false;
-	if (argc == 1) {
+	if (operands.empty()) {
 		auto def = existing_default_wrapped_file();
 		if (!def)
 			return std::nullopt;
 		out.file = *def;
 		wrapping = read_passphrase("Passphrase").passphrase;
-	} else if (argc == 2) {
-		out.file = argv[1];
+	} else if (operands.size() == 1) {
+		out.file = operands[0];
 		wrapping = read_passphrase("Passphrase").passphrase;
-	} else if (argc == 3 && std::strcmp(argv[2], "-") == 0) {
-		out.file = argv[1];
-		wrapping = read_passphrase(nullptr).passphrase;
-	} else if (argc == 3 && (one_char_arg_ok || std::strlen(argv[2]) != 1)) {
-		out.file = argv[1];
-		wrapping = take_secret_arg(argv[2]);
+	} else if (operands.size() == 2 && std::strcmp(operands[1], "-") == 0) {
+		out.file = operands[0];
+		wrapping = read_passphrase(nullptr, "Wrapping passphrase").passphrase;
+	} else if (operands.size() == 2 && (one_char_arg_ok || std::strlen(operands[1]) != 1)) {
+		out.file = operands[0];
+		wrapping = take_secret_arg(operands[1]);
 		from_argv = true;
 	} else {
 		return std::nullopt;

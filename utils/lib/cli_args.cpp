@@ -64,18 +64,18 @@ bool Args::has(int id) const
 	return false;
 }
 
-const char *Args::value(int id) const
+char *Args::value(int id) const
 {
-	const char *v = nullptr;
+	char *v = nullptr;
 	for (const auto &g : given)
 		if (g.first == id)
 			v = g.second;
 	return v;
 }
 
-std::vector<const char *> Args::values(int id) const
+std::vector<char *> Args::values(int id) const
 {
-	std::vector<const char *> out;
+	std::vector<char *> out;
 	for (const auto &g : given)
 		if (g.first == id)
 			out.push_back(g.second);

@@ -59,12 +59,18 @@ bool read_line(SecureBytes &line)
 
 } // namespace
 
-PassphraseRead read_passphrase(const char *prompt)
+PassphraseRead read_passphrase(const char *prompt, const char *tty_prompt)
 {
 	PassphraseRead res;
 	if (prompt) {
 		std::printf("%s: ", prompt);
 		std::fflush(stdout);
+	}
+	const bool tell_tty = !prompt && tty_prompt && ::isatty(STDIN_FILENO);
+	if (tell_tty) {
+		std::fflush(stdout);
+		std::fprintf(stderr, "%s: ", tty_prompt);
+		std::fflush(stderr);
 	}
 	SecureBytes line;
 	bool got;
@@ -72,6 +78,8 @@ PassphraseRead read_passphrase(const char *prompt)
 		EchoOff echo_off;
 		got = read_line(line);
 	}
+	if (tell_tty)
+		std::fputs("\n", stderr);
 	if (!got) {
 		std::printf("\n");
 		std::fflush(stdout);

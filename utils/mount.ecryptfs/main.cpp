@@ -30,6 +30,7 @@
 
 #include <openssl/crypto.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/crypto.h"
 #include "libecryptfs/kernel_features.h"
 #include "libecryptfs/key_module.h"
@@ -50,23 +51,25 @@ int exit_code(int rc)
 	return rc & 0xff;
 }
 
-void usage()
-{
-	std::fputs("\teCryptfs mount helper\n\tusage: mount -t ecryptfs [lower directory] "
-		   "[ecryptfs mount point]\n\nSee the README file in the ecryptfs-utils package "
-		   "for complete usage guidelines.\n",
-		   stderr);
-}
-
-void help()
-{
-	std::printf(
-		"Usage: mount -t ecryptfs LOWER UPPER [-o OPTIONS]\n"
-		"       (mount(8) runs /sbin/mount.ecryptfs LOWER UPPER -o OPTIONS)\n\n"
+/* What mount(8) passes to a helper: mount.TYPE SRC DIR [-sfnv] [-N NS] [-o OPTS] [-t TYPE]. */
+const cli::Option kOptions[] = {
+	{'o', nullptr, 'o', "OPTIONS", "mount options, comma-separated (see ecryptfs(7))"},
+	{'f', nullptr, 'f', nullptr, "fake: do everything but the mount system call"},
+	{'s', nullptr, 's', nullptr, "sloppy (accepted, ignored)"},
+	{'n', nullptr, 'n', nullptr, "no mtab update (accepted, ignored)"},
+	{'v', nullptr, 'v', nullptr, "verbose (accepted, ignored)"},
+	{'N', nullptr, 'N', "NS", "mount namespace (accepted, ignored)"},
+	{'t', nullptr, 't', "TYPE", "file system type (accepted, ignored)"},
+};
+const cli::Command kCmd = {
+	.name = "mount.ecryptfs",
+	.usage = "Usage: mount -t ecryptfs LOWER UPPER [-o OPTIONS]\n"
+		 "       (mount(8) runs /sbin/mount.ecryptfs LOWER UPPER -o OPTIONS)\n",
+	.description =
 		"Mounts the encrypted directory LOWER on UPPER.  Whatever the options do not\n"
 		"say is asked for: key type, passphrase, cipher, key bytes, plaintext\n"
 		"passthrough, filename encryption.  The key is added to your user keyring.\n\n"
-		"Options (also read from ~/.ecryptfsrc, one per line):\n"
+		"Mount options (also read from ~/.ecryptfsrc, one per line):\n"
 		"  key=passphrase[:passphrase_passwd=P|:passphrase_passwd_file=F|\n"
 		"                 :passwd_file=F|:passphrase_passwd_fd=N][:salt=HEX16]\n"
 		"      F holds a line passphrase_passwd=P (or is a file written by\n"
@@ -85,8 +88,12 @@ void help()
 		"  ecryptfs_check_dev_ruid; generic flags: ro, rw, nosuid, nodev, noexec, ...\n"
 		"Unknown options are refused, never passed to the kernel.\n"
 		"Passphrases given in -o are visible to other users in the process list:\n"
-		"prefer passphrase_passwd_file= or passphrase_passwd_fd=.\n");
-}
+		"prefer passphrase_passwd_file= or passphrase_passwd_fd=.\n",
+	.options = kOptions,
+	.min_operands = 2,
+	.max_operands = 2,
+	.secret_operands = true,
+};
 
 void evaluation_error(const Error &e)
 {
@@ -265,10 +272,7 @@ std::vector<NameValue> read_rc(const std::string &home)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
-		help();
-		return 0;
-	}
+	const auto args = cli::parse(kCmd, argc, argv);
 	/*
 	 * Keep secrets out of swap where we may: the reference locks all future
 	 * memory, which breaks ordinary users (RLIMIT_MEMLOCK); we lock only as
@@ -281,28 +285,17 @@ int main(int argc, char **argv)
 		std::fprintf(stderr, "Exiting. Unable to obtain passwd info\n");
 		return exit_code(-EIO);
 	}
-	if (argc < 3) {
-		std::fprintf(stderr, "Insufficient number of arguments\n");
-		usage();
-		return exit_code(-EINVAL);
-	}
-	const char *src = argv[1];
-	const char *dst = argv[2];
+	const char *src = args.operands[0];
+	const char *dst = args.operands[1];
+	/* The first -o counts, as in the reference; every one may hold a
+	 * passphrase: blank them all in /proc/PID/cmdline. */
 	std::string opt_text;
-	bool have_opts = false, fake = false;
-	for (int i = 3; i < argc; ++i) {
-		if (std::strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-			if (!have_opts) {
-				opt_text = argv[i + 1];
-				have_opts = true;
-				/* The options may hold a passphrase: blank them in /proc/PID/cmdline. */
-				OPENSSL_cleanse(argv[i + 1], std::strlen(argv[i + 1]));
-			}
-			++i;
-		} else if (std::strcmp(argv[i], "-f") == 0) {
-			fake = true;
-		}
-	}
+	const auto opt_values = args.values('o');
+	const bool have_opts = !opt_values.empty(), fake = args.has('f');
+	if (have_opts)
+		opt_text = opt_values[0];
+	for (char *v : opt_values)
+		OPENSSL_cleanse(v, std::strlen(v));
 	std::vector<NameValue> cmd;
 	if (!have_opts) {
 		std::printf("Unable to find a list of options to parse, defaulting to interactive "

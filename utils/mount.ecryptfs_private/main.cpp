@@ -40,6 +40,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/fd.h"
 #include "libecryptfs/keyring.h"
 #include "libecryptfs/private_dir.h"
@@ -188,29 +189,36 @@ void write_counter(int fd, const priv::Counter &c)
 		std::fprintf(stderr, "Error writing counter\n");
 }
 
-void usage(bool unmount)
-{
-	if (unmount)
-		std::fprintf(stderr, "Usage: %s [-f] [-d] [ALIAS]\n", g_argv0);
-	else
-		std::fprintf(stderr, "Usage: %s [ALIAS]\n", g_argv0);
-}
-
-void help(bool unmount)
-{
-	usage(unmount);
-	std::fprintf(stderr,
-		     "\n%s your encrypted private directory: by default ~/.Private on the\n"
-		     "directory named in ~/.ecryptfs/Private.mnt (~/Private), with the keys\n"
-		     "listed in ~/.ecryptfs/Private.sig, which must be in your keyring (use\n"
-		     "ecryptfs-mount-private to be asked for your passphrase).  ALIAS uses\n"
-		     "~/.ecryptfs/ALIAS.conf (\"SOURCE DEST ecryptfs none\") and ALIAS.sig.\n",
-		     unmount ? "Unmounts" : "Mounts");
-	if (unmount)
-		std::fprintf(stderr,
-			     "  -f  unmount even if other sessions still use it (zero the counter)\n"
-			     "  -d  do not fail when other sessions still use it\n");
-}
+enum { kPamSession = 1000 };
+const char kDescription[] =
+	"Mounts (mount.ecryptfs_private) or unmounts (umount.ecryptfs_private) your\n"
+	"encrypted private directory: by default ~/.Private on the directory named\n"
+	"in ~/.ecryptfs/Private.mnt (~/Private), with the keys listed in\n"
+	"~/.ecryptfs/Private.sig, which must be in your keyring (use\n"
+	"ecryptfs-mount-private to be asked for your passphrase).  ALIAS uses\n"
+	"~/.ecryptfs/ALIAS.conf (\"SOURCE DEST ecryptfs none\") and ALIAS.sig.\n";
+const cli::Option kMountOptions[] = {
+	{kPamSession, "pam-session", 0, nullptr, "count a PAM session (used by pam_ecryptfs)"},
+};
+const cli::Option kUmountOptions[] = {
+	{'f', nullptr, 'f', nullptr, "unmount even if other sessions still use it (zero the counter)"},
+	{'d', nullptr, 'd', nullptr, "do not fail when other sessions still use it"},
+	{kPamSession, "pam-session", 0, nullptr, "count a PAM session (used by pam_ecryptfs)"},
+};
+const cli::Command kMountCmd = {
+	.name = "mount.ecryptfs_private",
+	.usage = "Usage: mount.ecryptfs_private [ALIAS]\n",
+	.description = kDescription,
+	.options = kMountOptions,
+	.max_operands = 1,
+};
+const cli::Command kUmountCmd = {
+	.name = "umount.ecryptfs_private",
+	.usage = "Usage: umount.ecryptfs_private [-f] [-d] [ALIAS]\n",
+	.description = kDescription,
+	.options = kUmountOptions,
+	.max_operands = 1,
+};
 
 /* Sigs from <config>/<alias>.sig, read as the user. */
 Result<priv::Sigs> read_sigs(const std::string &config_dir, const std::string &alias)
@@ -245,30 +253,10 @@ int main(int argc, char **argv)
 	base = base ? base + 1 : g_argv0;
 	const bool unmount = std::strstr(base, "umount") != nullptr;
 
-	bool force = false, dont_fail = false, pam_session = false;
-	std::vector<std::string> operands;
-	for (int i = 1; i < argc; i++) {
-		std::string a = argv[i];
-		if (a == "-h" || a == "--help") {
-			help(unmount);
-			return 0;
-		} else if (a == "--pam-session") {
-			pam_session = true;
-		} else if (unmount && a == "-f") {
-			force = true;
-		} else if (unmount && a == "-d") {
-			dont_fail = true;
-		} else if (!a.empty() && a[0] == '-') {
-			usage(unmount);
-			return 1;
-		} else {
-			operands.push_back(a);
-		}
-	}
-	if (operands.size() > 1) {
-		usage(unmount);
-		return 1;
-	}
+	const auto args = cli::parse(unmount ? kUmountCmd : kMountCmd, argc, argv);
+	const bool force = args.has('f'), dont_fail = args.has('d');
+	const bool pam_session = args.has(kPamSession);
+	const std::vector<std::string> operands(args.operands.begin(), args.operands.end());
 	if (geteuid() != ids.uid)
 		die("Failed to drop privileges");
 

@@ -18,6 +18,7 @@
 #include <mntent.h>
 #include <unistd.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/keyring.h"
 #include "libecryptfs/mount_options.h"
 
@@ -42,22 +43,36 @@ std::optional<std::string> mount_options_of(const std::string &target)
 
 } // namespace
 
+/* What umount(8) passes to a helper: umount.TYPE DIR [-flnrv] [-N NS] [-t TYPE]. */
+const cli::Option kOptions[] = {
+	{'f', nullptr, 'f', nullptr, "force (passed on to umount)"},
+	{'l', nullptr, 'l', nullptr, "lazy (passed on to umount)"},
+	{'n', nullptr, 'n', nullptr, "no mtab update (passed on to umount)"},
+	{'r', nullptr, 'r', nullptr, "remount read-only on failure (passed on to umount)"},
+	{'v', nullptr, 'v', nullptr, "verbose (passed on to umount)"},
+	{'N', nullptr, 'N', "NS", "mount namespace (passed on to umount)"},
+	{'t', nullptr, 't', "TYPE", "file system type (passed on to umount)"},
+};
+const cli::Command kCmd = {
+	.name = "umount.ecryptfs",
+	.usage = "Usage: umount.ecryptfs MOUNTPOINT [-flnrv] [-N NS] [-t TYPE]\n",
+	.description = "umount(8) runs it for \"umount MOUNTPOINT\".  Removes the mount's keys\n"
+		       "from your user keyring when it was mounted with ecryptfs_unlink_sigs,\n"
+		       "then unmounts with \"umount -i\" and the same arguments.\n",
+	.options = kOptions,
+	.min_operands = 1,
+	.max_operands = 1,
+};
+
 int main(int argc, char **argv)
 {
-	if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
-		std::printf("Usage: umount.ecryptfs MOUNTPOINT [umount arguments]\n"
-			    "(umount(8) runs it for \"umount MOUNTPOINT\".)  Removes the mount's keys\n"
-			    "from your user keyring when it was mounted with ecryptfs_unlink_sigs,\n"
-			    "then unmounts with \"umount -i\".\n");
-		return 0;
-	}
-	if (argc < 2) {
-		std::fprintf(stderr, "Usage: umount.ecryptfs MOUNTPOINT [umount arguments]\n");
-		return (-EINVAL) & 0xff;
-	}
-	std::string target = argv[1];
+	/* The arguments as given, passed on to umount (parse() reorders argv). */
+	const std::vector<char *> original(argv + 1, argv + argc);
+	const auto parsed = cli::parse(kCmd, argc, argv);
+	const char *mountpoint = parsed.operands[0];
+	std::string target = mountpoint;
 	char buf[PATH_MAX];
-	if (::realpath(argv[1], buf))
+	if (::realpath(mountpoint, buf))
 		target = buf;
 	if (auto opts = mount_options_of(target);
 	    opts && mount::has_option(*opts, "ecryptfs_unlink_sigs")) {
@@ -88,11 +103,10 @@ int main(int argc, char **argv)
 	static char umount_name[] = "umount", dash_i[] = "-i";
 	args.push_back(umount_name);
 	args.push_back(dash_i);
-	for (int i = 1; i < argc; ++i)
-		args.push_back(argv[i]);
+	for (char *a : original)
+		args.push_back(a);
 	args.push_back(nullptr);
 	std::fflush(stdout);
 	::execv("/bin/umount", args.data());
-	std::fprintf(stderr, "umount.ecryptfs: cannot run /bin/umount: %s\n", std::strerror(errno));
-	return 1;
+	cli::die(kCmd.name, std::string("cannot run /bin/umount: ") + std::strerror(errno));
 }

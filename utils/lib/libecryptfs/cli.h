@@ -59,7 +59,7 @@ struct Option {
 	const char *long_name;	 /* "force" for --force, or nullptr */
 	char short_name;	 /* 'f' for -f, or 0 */
 	const char *value_name;	 /* "USER" when the option takes a value, else nullptr */
-	const char *help;	 /* one line for --help */
+	const char *help;	 /* for --help; more lines: "\n" + 30 spaces */
 };
 
 struct Command {
@@ -74,14 +74,16 @@ struct Command {
 };
 
 struct Args {
-	std::vector<std::pair<int, const char *>> given; /* option id, value (or nullptr) */
-	std::vector<char *> operands;			 /* in argv order, pointers into argv */
+	/* Option id and value (nullptr for none), in argv order; values and
+	 * operands point into argv, so take_secret_arg() can blank them. */
+	std::vector<std::pair<int, char *>> given;
+	std::vector<char *> operands;
 
 	bool has(int id) const;
 	/* The value of the last occurrence of @id, nullptr when absent. */
-	const char *value(int id) const;
+	char *value(int id) const;
 	/* Every value of @id, in order (a repeatable option). */
-	std::vector<const char *> values(int id) const;
+	std::vector<char *> values(int id) const;
 };
 
 /* Parse argv as described above; returns only when it is acceptable. */
@@ -114,9 +116,6 @@ inline constexpr const char *kErrWrap = "Error: Wrapping passphrase failed";
 inline constexpr const char *kErrFnekSupport =
 	"Error: Your kernel does not support filename encryption";
 
-/* True for exactly one argument "--help" (or "-h"). */
-bool wants_help(int argc, char **argv);
-
 /*
  * Copy a secret given on the command line (the reference's "argument mode")
  * into wiped memory and blank the argv copy so /proc/<pid>/cmdline stops
@@ -137,19 +136,21 @@ void report(const char *headline, const Error &err);
 std::optional<std::string> existing_default_wrapped_file();
 
 /*
- * The arguments of ecryptfs-unwrap-passphrase and
- * ecryptfs-insert-wrapped-passphrase-into-keyring: none (the default file,
+ * The operands (after parse(), at most two) of ecryptfs-unwrap-passphrase
+ * and ecryptfs-insert-wrapped-passphrase-into-keyring: none (the default file,
  * prompt), FILE (prompt), FILE - (one stdin line) or FILE PASS (argument
  * mode; a one-character PASS is refused when @one_char_arg_ok is false, as
  * unwrap 111 does).  Returns nullopt when the usage text is due (exit 0),
  * including a missing or over-long wrapping passphrase (then "Passphrase is
- * too long" is printed for argument mode, naming the limit).
+ * too long" is printed for argument mode, naming the limit): the reference
+ * prints its usage on stdout and exits 0 there, and so do these tools.
  */
 struct WrappedFileArgs {
 	std::string file;
 	Passphrase wrapping;
 };
-std::optional<WrappedFileArgs> wrapped_file_args(int argc, char **argv, bool one_char_arg_ok);
+std::optional<WrappedFileArgs> wrapped_file_args(std::span<char *const> operands,
+						 bool one_char_arg_ok);
 
 /* The "Passphrase is too long" line the reader prints, for argument mode. */
 void complain_too_long();

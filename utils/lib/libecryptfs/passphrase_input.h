@@ -26,11 +26,14 @@ struct PassphraseRead {
 };
 
 /*
- * @prompt may be null (stdin mode: no prompt, no extra newline).  A line
- * over 64 bytes prints "Passphrase is too long. Use at most 64 characters
- * long passphrase." on stderr and fails.
+ * @prompt may be null (stdin mode: no prompt on stdout, no extra newline).
+ * In stdin mode with fd 0 a terminal, @tty_prompt (when given) is printed
+ * as "<tty_prompt>: " on stderr, so a person is never left waiting without
+ * a word while stdout stays what scripts expect.  A line over 64 bytes
+ * prints "Passphrase is too long. Use at most 64 characters long
+ * passphrase." on stderr and fails.
  */
-PassphraseRead read_passphrase(const char *prompt);
+PassphraseRead read_passphrase(const char *prompt, const char *tty_prompt = nullptr);
 
 } // namespace ecryptfs
 
