@@ -46,7 +46,7 @@ modules-all: $(BUILD)/kmod/$(1)/ecryptfs.ko
 $(BUILD)/kmod/$(1)/ecryptfs.ko: FORCE
 	@mkdir -p $(BUILD)/kmod/$(1)
 	@rsync -a --delete $(addprefix --exclude ,$(KGEN)) $(addprefix $(TOP)/,$(KSRC)) $(BUILD)/kmod/$(1)/;
-	$(call kbuild,$(1),$(BUILD)/kmod/$(1)) $(KFLAGS) modules
+	+$(call kbuild,$(1),$(BUILD)/kmod/$(1)) $(KFLAGS) modules
 endef
 # $(call kbuild,KVER,DIR): the kernel's make for the module in DIR, run
 # here or in the kernel's build root.
