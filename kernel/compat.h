@@ -351,6 +351,23 @@ static inline void ecryptfs_set_d_op(struct super_block *sb,
 #endif
 }
 
+/* 6.17: a lower file may map through ->mmap_prepare instead of ->mmap. */
+static inline bool ecryptfs_can_mmap(struct file *file)
+{
+#ifdef HAVE_CAN_MMAP_FILE
+	return can_mmap_file(file);
+#else
+	return file->f_op->mmap;
+#endif
+}
+
+/* 6.17: a per-CPU workqueue says so (the default before). */
+#ifdef HAVE_WQ_PERCPU
+#define ECRYPTFS_WQ_PERCPU WQ_PERCPU
+#else
+#define ECRYPTFS_WQ_PERCPU 0
+#endif
+
 /* 6.18: generic_delete_inode() is inode_just_drop(). */
 #ifdef HAVE_INODE_JUST_DROP
 #define ecryptfs_drop_inode inode_just_drop
