@@ -368,6 +368,13 @@ static inline bool ecryptfs_can_mmap(struct file *file)
 #define ECRYPTFS_WQ_PERCPU 0
 #endif
 
+/* 6.17: the unbound system workqueue is system_dfl_wq. */
+#ifdef HAVE_SYSTEM_DFL_WQ
+#define ecryptfs_unbound_wq system_dfl_wq
+#else
+#define ecryptfs_unbound_wq system_unbound_wq
+#endif
+
 /* 6.18: generic_delete_inode() is inode_just_drop(). */
 #ifdef HAVE_INODE_JUST_DROP
 #define ecryptfs_drop_inode inode_just_drop
