@@ -168,17 +168,12 @@ static inline int ecryptfs_lock_rename(struct ecryptfs_rename *r,
 				       struct dentry *new_dir, struct dentry *new)
 {
 #ifdef HAVE_START_RENAMING_TWO_DENTRIES
-	int rc;
-
 	memset(&r->rd, 0, sizeof(r->rd));
 	r->rd.mnt_idmap = &nop_mnt_idmap;
 	r->rd.old_parent = old_dir;
 	r->rd.new_parent = new_dir;
-	rc = start_renaming_two_dentries(&r->rd, old, new);
-	if (rc)
-		return rc;
-	/* It may have taken its own references to the dentries. */
-	return 0;
+	/* Its references to the dentries go at end_renaming(). */
+	return start_renaming_two_dentries(&r->rd, old, new);
 #else
 	struct dentry *trap = lock_rename(old_dir, new_dir);
 	int rc = -EINVAL;
