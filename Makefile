@@ -7,8 +7,12 @@
 #
 #   make                 module for KVER (default: the running kernel if its
 #                        headers are installed, else the newest supported one)
-#   make modules-all     module for every supported Debian kernel, each in
-#                        build/kmod/<kver>/ so the builds never clobber
+#   make modules-all     module for every supported Debian kernel (the ones
+#                        scripts/kernels lists: scripts/kernel-cache fetch
+#                        puts them in the kernel cache), each in
+#                        build/kmod/<kver>/ so the builds never clobber; a
+#                        kernel whose headers need a newer C library is
+#                        built inside its Debian build root (scripts/buildroot)
 #   make sparse          modules-all with C=1 (sparse), warnings fatal
 #   make userland        the C++ tools (CMake, in build/userland)
 #   make install         module for KVER and the tools (PREFIX, default
@@ -17,13 +21,15 @@
 
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-KVERS ?= $(shell scripts/kernels)
+KVERS ?= $(shell $(TOP)/scripts/kernels)
 RUNNING := $(shell uname -r)
-KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),$(lastword $(KVERS)))
-KDIR ?= /lib/modules/$(KVER)/build
+KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),$(firstword $(KVERS)))
+KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build/Makefile),/lib/modules/$(KVER)/build,$(shell $(TOP)/scripts/kernels --build $(KVER)))
 BUILD ?= $(TOP)/build
 PREFIX ?= /usr/local
 KSRC := Kbuild kernel include
+# What an in-place build generates, never copied into a per-kernel tree.
+KGEN := '*.o' '*.ko' '.*.cmd' '*.mod*' '*.probe' '*.probe.log' have.h kernel.stamp
 
 .PHONY: all modules modules-all sparse clean userland install install-module
 
@@ -39,10 +45,14 @@ define kmod_rule
 modules-all: $(BUILD)/kmod/$(1)/ecryptfs.ko
 $(BUILD)/kmod/$(1)/ecryptfs.ko: FORCE
 	@mkdir -p $(BUILD)/kmod/$(1)
-	@rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
-		--exclude '*.mod*' $(addprefix $(TOP)/,$(KSRC)) $(BUILD)/kmod/$(1)/;
-	$(MAKE) -C /lib/modules/$(1)/build M=$(BUILD)/kmod/$(1) $(KFLAGS) modules
+	@rsync -a --delete $(addprefix --exclude ,$(KGEN)) $(addprefix $(TOP)/,$(KSRC)) $(BUILD)/kmod/$(1)/;
+	+$(call kbuild,$(1),$(BUILD)/kmod/$(1)) $(KFLAGS) modules
 endef
+# $(call kbuild,KVER,DIR): the kernel's make for the module in DIR, run
+# here or in the kernel's build root.
+kbuild = $(if $(filter host,$(shell $(TOP)/scripts/kernels --builder $(1))),$(MAKE),\
+	$(TOP)/scripts/buildroot $(shell $(TOP)/scripts/kernels --builder $(1)) run -b $(2) -- make) \
+	-C $(shell $(TOP)/scripts/kernels --build $(1)) M=$(2)
 $(foreach k,$(KVERS),$(eval $(call kmod_rule,$(k))))
 
 sparse:

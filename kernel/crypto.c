@@ -159,7 +159,8 @@ int ecryptfs_crypto_init(void)
 		goto out;
 	}
 	ecryptfs_crypt_wq = alloc_workqueue("ecryptfs-crypt",
-					    WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+					    WQ_MEM_RECLAIM | WQ_HIGHPRI |
+					    ECRYPTFS_WQ_PERCPU, 0);
 	if (!ecryptfs_crypt_wq) {
 		rc = -ENOMEM;
 		goto out_md5;

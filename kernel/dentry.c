@@ -61,7 +61,26 @@ static int ecryptfs_d_revalidate_rcu(struct dentry *dentry)
 	return 1;
 }
 
-static int ecryptfs_d_revalidate(struct dentry *dentry, unsigned int flags)
+/* The lower file system's own check of @lower (not in RCU walk). */
+static int lower_revalidate(struct dentry *lower, unsigned int flags)
+{
+#ifdef HAVE_D_REVALIDATE_NAME
+	struct dentry *parent = dget_parent(lower);
+	struct name_snapshot n;
+	int rc;
+
+	/* The parent and a stable copy of the name, as the VFS passes them. */
+	take_dentry_name_snapshot(&n, lower);
+	rc = lower->d_op->d_revalidate(d_inode(parent), &n.name, lower, flags);
+	release_dentry_name_snapshot(&n);
+	dput(parent);
+	return rc;
+#else
+	return lower->d_op->d_revalidate(lower, flags);
+#endif
+}
+
+static int ecryptfs_d_revalidate(ECRYPTFS_D_REVALIDATE_ARGS)
 {
 	struct dentry *lower_dentry;
 	int rc = 1;
@@ -72,7 +91,7 @@ static int ecryptfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 		return 1;
 	lower_dentry = ecryptfs_dentry_to_lower(dentry);
 	if (lower_dentry->d_flags & DCACHE_OP_REVALIDATE)
-		rc = lower_dentry->d_op->d_revalidate(lower_dentry, flags);
+		rc = lower_revalidate(lower_dentry, flags);
 	if (d_really_is_positive(dentry)) {
 		struct inode *inode = d_inode(dentry);
 

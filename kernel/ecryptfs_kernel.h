@@ -250,14 +250,14 @@ static inline u32 ecryptfs_lower_header_size(struct ecryptfs_crypt_stat *cs)
 	return cs->metadata_size;
 }
 
+/* i_ino is unsigned long up to 6.x, u64 from 7.x: printed as the latter. */
+#define ecryptfs_ino(inode) ((inode) ? (unsigned long long)(inode)->i_ino : 0ULL)
 #define ecryptfs_err_rl(inode, fmt, ...)				\
-	pr_err_ratelimited("ecryptfs: %s: inode %lu: " fmt,		\
-			   __func__, (inode) ? (inode)->i_ino : 0UL,	\
-			   ##__VA_ARGS__)
+	pr_err_ratelimited("ecryptfs: %s: inode %llu: " fmt,		\
+			   __func__, ecryptfs_ino(inode), ##__VA_ARGS__)
 #define ecryptfs_warn_rl(inode, fmt, ...)				\
-	pr_warn_ratelimited("ecryptfs: %s: inode %lu: " fmt,		\
-			    __func__, (inode) ? (inode)->i_ino : 0UL,	\
-			    ##__VA_ARGS__)
+	pr_warn_ratelimited("ecryptfs: %s: inode %llu: " fmt,		\
+			    __func__, ecryptfs_ino(inode), ##__VA_ARGS__)
 
 /* main.c */
 extern struct file_system_type ecryptfs_fs_type;

@@ -425,7 +425,7 @@ static int ecryptfs_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct file *lower = ecryptfs_file_to_lower(file);
 
-	if (!lower->f_op->mmap)
+	if (!ecryptfs_can_mmap(lower))
 		return -ENODEV;
 	/*
 	 * A fault reads around as much as the reference does (the default

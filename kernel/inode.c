@@ -63,8 +63,8 @@ struct inode *ecryptfs_get_inode(struct inode *lower_inode,
 	if (lower_inode->i_sb != ecryptfs_sb_to_lower(sb))
 		return ERR_PTR(-EXDEV);
 	if (IS_CASEFOLDED(lower_inode)) {
-		pr_err_ratelimited("ecryptfs: inode %lu: casefolded directories are not supported\n",
-				   lower_inode->i_ino);
+		pr_err_ratelimited("ecryptfs: inode %llu: casefolded directories are not supported\n",
+				   (unsigned long long)lower_inode->i_ino);
 		return ERR_PTR(-EREMOTE);
 	}
 	if (!igrab(lower_inode))
@@ -76,7 +76,7 @@ struct inode *ecryptfs_get_inode(struct inode *lower_inode,
 		iput(lower_inode);
 		return ERR_PTR(-EACCES);
 	}
-	if (!(inode->i_state & I_NEW)) {
+	if (!ecryptfs_inode_is_new(inode)) {
 		iput(lower_inode);
 		return inode;
 	}
@@ -154,7 +154,7 @@ static struct dentry *ecryptfs_lookup(struct inode *dir, struct dentry *dentry,
 			return ERR_PTR(rc);
 		name = enc;
 	}
-	lower_dentry = lookup_one_len_unlocked(name, lower_dir, len);
+	lower_dentry = ecryptfs_lookup_lower(name, len, lower_dir);
 	kfree(enc);
 	if (IS_ERR(lower_dentry))
 		return ERR_CAST(lower_dentry);
@@ -275,7 +275,7 @@ static int ecryptfs_create(ecryptfs_idmap_t *idmap, struct inode *dir,
 	lower_dir = lock_parent(dentry, &lower_dentry);
 	if (IS_ERR(lower_dir))
 		return PTR_ERR(lower_dir);
-	rc = vfs_create(ECRYPTFS_NOP_IDMAP, lower_dir, lower_dentry, mode, true);
+	rc = ecryptfs_vfs_create(lower_dir, lower_dentry, mode);
 	if (rc) {
 		inode_unlock(lower_dir);
 		return rc;
@@ -348,23 +348,36 @@ static int ecryptfs_symlink(ecryptfs_idmap_t *idmap, struct inode *dir,
 		kfree(enc);
 		return PTR_ERR(lower_dir);
 	}
-	rc = vfs_symlink(ECRYPTFS_NOP_IDMAP, lower_dir, lower_dentry, symname);
+	rc = ecryptfs_vfs_symlink(lower_dir, lower_dentry, symname);
 	kfree(enc);
 	return finish_new(rc, dir, dentry, lower_dir, lower_dentry);
 }
 
-static int ecryptfs_mkdir(ecryptfs_idmap_t *idmap, struct inode *dir,
-			  struct dentry *dentry, umode_t mode)
+static ECRYPTFS_MKDIR_RET ecryptfs_mkdir(ecryptfs_idmap_t *idmap,
+					 struct inode *dir,
+					 struct dentry *dentry, umode_t mode)
 {
-	struct dentry *lower_dentry;
+	struct dentry *lower_dentry, *made;
 	struct inode *lower_dir;
 	int rc;
 
 	lower_dir = lock_parent(dentry, &lower_dentry);
 	if (IS_ERR(lower_dir))
-		return PTR_ERR(lower_dir);
-	rc = vfs_mkdir(ECRYPTFS_NOP_IDMAP, lower_dir, lower_dentry, mode);
-	return finish_new(rc, dir, dentry, lower_dir, lower_dentry);
+		return ecryptfs_mkdir_ret(PTR_ERR(lower_dir));
+	rc = ecryptfs_vfs_mkdir(lower_dir, lower_dentry, mode, &made);
+	if (rc) {
+		inode_unlock(lower_dir);
+		d_drop(dentry);
+		return ecryptfs_mkdir_ret(rc);
+	}
+	/*
+	 * A lower file system may name the new directory by another
+	 * dentry than ours (6.15 on): ours then stays negative, and the
+	 * next lookup finds the directory.
+	 */
+	rc = finish_new(0, dir, dentry, lower_dir, made);
+	dput(made);
+	return ecryptfs_mkdir_ret(rc);
 }
 
 static int ecryptfs_rmdir(struct inode *dir, struct dentry *dentry)
@@ -380,7 +393,7 @@ static int ecryptfs_rmdir(struct inode *dir, struct dentry *dentry)
 	if (d_unhashed(lower_dentry))
 		rc = -EINVAL;
 	else
-		rc = vfs_rmdir(ECRYPTFS_NOP_IDMAP, lower_dir, lower_dentry);
+		rc = ecryptfs_vfs_rmdir(lower_dir, lower_dentry);
 	if (!rc) {
 		clear_nlink(d_inode(dentry));
 		fsstack_copy_attr_times(dir, lower_dir);
@@ -403,7 +416,7 @@ static int ecryptfs_mknod(ecryptfs_idmap_t *idmap, struct inode *dir,
 	lower_dir = lock_parent(dentry, &lower_dentry);
 	if (IS_ERR(lower_dir))
 		return PTR_ERR(lower_dir);
-	rc = vfs_mknod(ECRYPTFS_NOP_IDMAP, lower_dir, lower_dentry, mode, dev);
+	rc = ecryptfs_vfs_mknod(lower_dir, lower_dentry, mode, dev);
 	return finish_new(rc, dir, dentry, lower_dir, lower_dentry);
 }
 
@@ -416,29 +429,19 @@ static int ecryptfs_rename(ecryptfs_idmap_t *idmap, struct inode *old_dir,
 	struct dentry *lower_old_dir = ecryptfs_dentry_to_lower(old_dentry->d_parent);
 	struct dentry *lower_new_dir = ecryptfs_dentry_to_lower(new_dentry->d_parent);
 	struct inode *target = d_inode(new_dentry);
-	struct dentry *trap;
+	struct ecryptfs_rename r;
 	int rc;
 
 	if (flags)
 		return -EINVAL;
-	trap = lock_rename(lower_old_dir, lower_new_dir);
-	if (IS_ERR(trap))
-		return PTR_ERR(trap);
 	dget(lower_new);
-	rc = -EINVAL;
-	if (lower_old->d_parent != lower_old_dir ||
-	    lower_new->d_parent != lower_new_dir)
-		goto out;
-	if (d_unhashed(lower_old) || d_unhashed(lower_new))
-		goto out;
-	if (trap == lower_old)
-		goto out;
-	if (trap == lower_new) {
-		rc = -ENOTEMPTY;
-		goto out;
+	rc = ecryptfs_lock_rename(&r, lower_old_dir, lower_old, lower_new_dir,
+				  lower_new);
+	if (rc) {
+		dput(lower_new);
+		return rc;
 	}
-	rc = ecryptfs_vfs_rename(d_inode(lower_old_dir), lower_old,
-				 d_inode(lower_new_dir), lower_new);
+	rc = ecryptfs_vfs_rename(&r, lower_old, lower_new);
 	if (rc)
 		goto out;
 	if (target)
@@ -447,8 +450,8 @@ static int ecryptfs_rename(ecryptfs_idmap_t *idmap, struct inode *old_dir,
 	if (new_dir != old_dir)
 		fsstack_copy_attr_all(old_dir, d_inode(lower_old_dir));
 out:
+	ecryptfs_unlock_rename(&r);
 	dput(lower_new);
-	unlock_rename(lower_old_dir, lower_new_dir);
 	return rc;
 }
 
@@ -734,13 +737,13 @@ static ssize_t ecryptfs_listxattr(struct dentry *dentry, char *list,
 	return rc;
 }
 
-static int ecryptfs_fileattr_get(struct dentry *dentry, struct fileattr *fa)
+static int ecryptfs_fileattr_get(struct dentry *dentry, struct ecryptfs_fileattr *fa)
 {
 	return vfs_fileattr_get(ecryptfs_dentry_to_lower(dentry), fa);
 }
 
 static int ecryptfs_fileattr_set(ecryptfs_idmap_t *idmap,
-				 struct dentry *dentry, struct fileattr *fa)
+				 struct dentry *dentry, struct ecryptfs_fileattr *fa)
 {
 	struct dentry *lower_dentry = ecryptfs_dentry_to_lower(dentry);
 	int rc;

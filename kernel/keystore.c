@@ -428,7 +428,7 @@ static struct ecryptfs_prepared *take_prepared(struct super_block *sb)
 		return NULL;
 	}
 	if (left < ECRYPTFS_PREPARED_LOW)
-		queue_work(system_unbound_wq, &sbi->prep_work);
+		queue_work(ecryptfs_unbound_wq, &sbi->prep_work);
 	return p;
 }
 

@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/cred.h>
 #include <linux/backing-dev.h>
+#include <linux/fs_context.h>
 
 #include "ecryptfs_kernel.h"
 #include "messaging.h"
@@ -225,10 +226,38 @@ static void ecryptfs_free_sbi(struct ecryptfs_sb_info *sbi)
 	kfree_sensitive(sbi);
 }
 
-static struct dentry *ecryptfs_mount(struct file_system_type *fs_type,
-				     int flags, const char *dev_name,
-				     void *raw_data)
+/*
+ * A mount goes through the file system context API (fs_context, the only
+ * one from 7.x on, there since 5.1): the option string of mount(2)
+ * arrives whole in ->parse_monolithic, the lower directory as the source.
+ */
+struct ecryptfs_fs_ctx {
+	struct ecryptfs_sb_info *sbi;	/* NULL once the superblock owns it */
+	bool parsed;
+	bool check_ruid;
+};
+
+static int ecryptfs_parse_monolithic(struct fs_context *fc, void *data)
 {
+	struct ecryptfs_fs_ctx *ctx = fc->fs_private;
+	int rc;
+
+	/* A remount changes only the generic flags; options are ignored. */
+	if (fc->purpose == FS_CONTEXT_FOR_RECONFIGURE)
+		return 0;
+	rc = ecryptfs_parse_options(ctx->sbi, data, &ctx->check_ruid);
+	if (rc) {
+		pr_err("ecryptfs: Error parsing options; rc = [%d]\n", rc);
+		return rc;
+	}
+	ctx->parsed = true;
+	return 0;
+}
+
+static int ecryptfs_get_tree(struct fs_context *fc)
+{
+	struct ecryptfs_fs_ctx *ctx = fc->fs_private;
+	const char *dev_name = fc->source;
 	struct ecryptfs_sb_info *sbi;
 	struct super_block *s;
 	struct path path;
@@ -242,21 +271,17 @@ static struct dentry *ecryptfs_mount(struct file_system_type *fs_type,
 		err = "Device name cannot be null";
 		goto out;
 	}
-	sbi = ecryptfs_alloc_sbi();
-	if (!sbi) {
-		rc = -ENOMEM;
+	if (!ctx->parsed) {
+		rc = -EINVAL;
+		err = "Error parsing options";
 		goto out;
 	}
-	rc = ecryptfs_parse_options(sbi, raw_data, &check_ruid);
-	if (rc) {
-		err = "Error parsing options";
-		goto out_free;
-	}
+	check_ruid = ctx->check_ruid;
 
-	s = sget(fs_type, NULL, set_anon_super, flags, NULL);
+	s = sget_fc(fc, NULL, set_anon_super_fc);
 	if (IS_ERR(s)) {
 		rc = PTR_ERR(s);
-		goto out_free;
+		goto out;
 	}
 	rc = super_setup_bdi(s);
 	if (rc)
@@ -267,11 +292,12 @@ static struct dentry *ecryptfs_mount(struct file_system_type *fs_type,
 	 */
 	s->s_bdi->ra_pages = max_t(unsigned long, s->s_bdi->ra_pages,
 				   SZ_1M / PAGE_SIZE);
+	sbi = ctx->sbi;
+	ctx->sbi = NULL;
 	s->s_fs_info = sbi;
-	sbi = NULL;
 	s->s_op = &ecryptfs_sops;
 	s->s_xattr = ecryptfs_xattr_handlers;
-	s->s_d_op = &ecryptfs_dops;
+	ecryptfs_set_d_op(s, &ecryptfs_dops);
 
 	err = "Reading sb failed";
 	rc = kern_path(dev_name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &path);
@@ -326,18 +352,59 @@ static struct dentry *ecryptfs_mount(struct file_system_type *fs_type,
 	if (rc)
 		goto out_super;
 	s->s_flags |= SB_ACTIVE;
-	return dget(s->s_root);
+	fc->root = dget(s->s_root);
+	return 0;
 
 out_path:
 	path_put(&path);
 out_super:
 	deactivate_locked_super(s);
-out_free:
-	ecryptfs_free_sbi(sbi);
 out:
 	pr_err("ecryptfs: %s; rc = [%d]\n", err, rc);
-	return ERR_PTR(rc);
+	return rc;
 }
+
+static int ecryptfs_reconfigure(struct fs_context *fc)
+{
+	return 0;
+}
+
+static void ecryptfs_free_fc(struct fs_context *fc)
+{
+	struct ecryptfs_fs_ctx *ctx = fc->fs_private;
+
+	if (ctx) {
+		ecryptfs_free_sbi(ctx->sbi);
+		kfree(ctx);
+	}
+}
+
+static const struct fs_context_operations ecryptfs_context_ops = {
+	.parse_monolithic = ecryptfs_parse_monolithic,
+	.get_tree = ecryptfs_get_tree,
+	.reconfigure = ecryptfs_reconfigure,
+	.free = ecryptfs_free_fc,
+};
+
+static int ecryptfs_init_fs_context(struct fs_context *fc)
+{
+	struct ecryptfs_fs_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	if (fc->purpose != FS_CONTEXT_FOR_RECONFIGURE) {
+		ctx->sbi = ecryptfs_alloc_sbi();
+		if (!ctx->sbi) {
+			kfree(ctx);
+			return -ENOMEM;
+		}
+	}
+	fc->fs_private = ctx;
+	fc->ops = &ecryptfs_context_ops;
+	return 0;
+}
+
 
 static void ecryptfs_kill_block_super(struct super_block *sb)
 {
@@ -360,7 +427,7 @@ static void ecryptfs_kill_block_super(struct super_block *sb)
 struct file_system_type ecryptfs_fs_type = {
 	.owner = THIS_MODULE,
 	.name = "ecryptfs",
-	.mount = ecryptfs_mount,
+	.init_fs_context = ecryptfs_init_fs_context,
 	.kill_sb = ecryptfs_kill_block_super,
 	.fs_flags = 0,
 };

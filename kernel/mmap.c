@@ -89,8 +89,8 @@ static int ecryptfs_encrypt_page(struct inode *inode, struct page *page,
 		rc = write_lower(inode, ct, off, PAGE_SIZE);
 	ecryptfs_free_ct_page(ct);
 	if (rc)
-		ecryptfs_err_rl(inode, "error encrypting page %lu; rc = [%d]\n",
-				index, rc);
+		ecryptfs_err_rl(inode, "error encrypting page %llu; rc = [%d]\n",
+				(unsigned long long)index, rc);
 	return rc;
 }
 
@@ -159,8 +159,8 @@ static int ecryptfs_read_folio(struct file *file, struct folio *folio)
 
 	rc = ecryptfs_fill_page(inode, page, folio->index);
 	if (rc) {
-		ecryptfs_err_rl(inode, "error reading page %lu; rc = [%d]\n",
-				folio->index, rc);
+		ecryptfs_err_rl(inode, "error reading page %llu; rc = [%d]\n",
+				(unsigned long long)folio->index, rc);
 		ClearPageUptodate(page);
 	} else {
 		SetPageUptodate(page);
@@ -172,7 +172,7 @@ static int ecryptfs_read_folio(struct file *file, struct folio *folio)
 /* A dirty (mmap) page of a passthrough file: plaintext at the same offset. */
 static int passthrough_writepage(struct inode *inode, struct page *page)
 {
-	loff_t start = (loff_t)page->index << PAGE_SHIFT;
+	loff_t start = (loff_t)ecryptfs_page_index(page) << PAGE_SHIFT;
 	loff_t isize = i_size_read(inode);
 
 	if (start >= isize)
@@ -181,6 +181,7 @@ static int passthrough_writepage(struct inode *inode, struct page *page)
 			   min_t(loff_t, PAGE_SIZE, isize - start));
 }
 
+#ifdef HAVE_AOPS_WRITEPAGE
 static int ecryptfs_writepage(struct page *page, struct writeback_control *wbc)
 {
 	struct inode *inode = page->mapping->host;
@@ -191,7 +192,7 @@ static int ecryptfs_writepage(struct page *page, struct writeback_control *wbc)
 		unlock_page(page);
 		return rc;
 	}
-	rc = ecryptfs_encrypt_page(inode, page, page->index);
+	rc = ecryptfs_encrypt_page(inode, page, ecryptfs_page_index(page));
 	if (rc) {
 		ClearPageUptodate(page);
 		mapping_set_error(page->mapping, rc);
@@ -202,6 +203,7 @@ static int ecryptfs_writepage(struct page *page, struct writeback_control *wbc)
 	unlock_page(page);
 	return 0;
 }
+#endif
 
 /* The lower file holds plaintext at identical offsets. */
 static int passthrough_write_end(struct inode *inode, struct page *page,
@@ -237,7 +239,7 @@ static int ecryptfs_do_write_begin(struct file *file,
 	struct page *page;
 	int rc = 0;
 
-	page = grab_cache_page_write_begin(mapping, index);
+	page = ecryptfs_grab_write_page(mapping, index);
 	if (!page)
 		return -ENOMEM;
 	*pagep = page;
@@ -250,7 +252,7 @@ static int ecryptfs_do_write_begin(struct file *file,
 				goto err;
 			SetPageUptodate(page);
 		} else if (page_start >= i_size_read(inode)) {
-			zero_user(page, 0, PAGE_SIZE);
+			memzero_page(page, 0, PAGE_SIZE);
 			SetPageUptodate(page);
 		} else if (len < PAGE_SIZE) {
 			rc = ecryptfs_decrypt_page(inode, page, index);
@@ -271,7 +273,7 @@ static int ecryptfs_do_write_begin(struct file *file,
 	}
 	if (i_size_read(inode) == page_start && pos != 0 &&
 	    (cs->flags & ECRYPTFS_ENCRYPTED))
-		zero_user(page, 0, PAGE_SIZE);
+		memzero_page(page, 0, PAGE_SIZE);
 	return 0;
 err:
 	unlock_page(page);
@@ -331,7 +333,7 @@ out:
 	return rc;
 }
 
-static int ecryptfs_write_begin(struct file *file,
+static int ecryptfs_write_begin(ECRYPTFS_WB_FILE_T *file,
 				struct address_space *mapping, loff_t pos,
 				unsigned int len, ECRYPTFS_WB_PAGE_T **pagep,
 				void **fsdata)
@@ -339,17 +341,20 @@ static int ecryptfs_write_begin(struct file *file,
 	struct page *page = NULL;
 	int rc;
 
-	rc = ecryptfs_do_write_begin(file, mapping, pos, len, &page);
+	rc = ecryptfs_do_write_begin(ecryptfs_wb_file(file), mapping, pos, len,
+				     &page);
 	if (!rc)
 		*pagep = ecryptfs_page_to_wb(page);
 	return rc;
 }
 
-static int ecryptfs_write_end(struct file *file, struct address_space *mapping,
+static int ecryptfs_write_end(ECRYPTFS_WB_FILE_T *file,
+			      struct address_space *mapping,
 			      loff_t pos, unsigned int len, unsigned int copied,
 			      ECRYPTFS_WB_PAGE_T *page, void *fsdata)
 {
-	return ecryptfs_do_write_end(file, mapping, pos, len, copied,
+	return ecryptfs_do_write_end(ecryptfs_wb_file(file), mapping, pos, len,
+				     copied,
 				     ecryptfs_wb_to_page(page));
 }
 
@@ -468,7 +473,7 @@ static void rd_batch_start(struct inode *inode, struct file *lower,
 {
 	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
 	loff_t pos = ecryptfs_lower_header_size(cs) +
-		     ((loff_t)b->pages[0]->index << PAGE_SHIFT);
+		     ((loff_t)ecryptfs_page_index(b->pages[0]) << PAGE_SHIFT);
 	struct iov_iter it;
 	ssize_t ret;
 
@@ -523,11 +528,12 @@ static void rd_batch_finish(struct inode *inode, struct ecryptfs_rd_batch *b)
 		}
 	}
 	if (!rc)
-		rc = ecryptfs_crypt_pages(cs, pages, pages, n, pages[0]->index,
-					  false);
+		rc = ecryptfs_crypt_pages(cs, pages, pages, n,
+					  ecryptfs_page_index(pages[0]), false);
 	if (rc)
-		ecryptfs_err_rl(inode, "error reading pages %lu-%lu; rc = [%d]\n",
-				pages[0]->index, pages[0]->index + n - 1, rc);
+		ecryptfs_err_rl(inode, "error reading pages %llu-%llu; rc = [%d]\n",
+				(unsigned long long)ecryptfs_page_index(pages[0]),
+				(unsigned long long)ecryptfs_page_index(pages[0]) + n - 1, rc);
 	for (i = 0; i < n; i++) {
 		if (rc)
 			ClearPageUptodate(pages[i]);
@@ -586,8 +592,9 @@ static int wb_flush(struct ecryptfs_wb_ctx *c)
 	mark_inode_dirty_sync(c->inode);
 out:
 	if (rc) {
-		ecryptfs_err_rl(c->inode, "error writing pages %lu-%lu; rc = [%d]\n",
-				c->first, c->first + nr - 1, rc);
+		ecryptfs_err_rl(c->inode, "error writing pages %llu-%llu; rc = [%d]\n",
+				(unsigned long long)c->first,
+				(unsigned long long)c->first + nr - 1, rc);
 		mapping_set_error(c->inode->i_mapping, rc);
 	}
 	for (i = 0; i < nr; i++) {
@@ -612,7 +619,7 @@ static int ecryptfs_wb_page(ECRYPTFS_WCP_T *p, struct writeback_control *wbc,
 	int rc;
 
 	/* Wholly beyond EOF: a truncate is in progress. */
-	if ((loff_t)page->index << PAGE_SHIFT >= isize) {
+	if ((loff_t)ecryptfs_page_index(page) << PAGE_SHIFT >= isize) {
 		unlock_page(page);
 		return 0;
 	}
@@ -621,7 +628,7 @@ static int ecryptfs_wb_page(ECRYPTFS_WCP_T *p, struct writeback_control *wbc,
 		unlock_page(page);
 		return rc;
 	}
-	if (c->n && (page->index != c->first + c->n ||
+	if (c->n && (ecryptfs_page_index(page) != c->first + c->n ||
 		     c->n == ECRYPTFS_BATCH_PAGES)) {
 		rc = wb_flush(c);
 		if (rc)
@@ -635,14 +642,14 @@ static int ecryptfs_wb_page(ECRYPTFS_WCP_T *p, struct writeback_control *wbc,
 		}
 	}
 	if (!c->n)
-		c->first = page->index;
+		c->first = ecryptfs_page_index(page);
 	/* Stays locked (and referenced) until wb_flush() has encrypted it. */
 	get_page(page);
 	c->pt[c->n++] = page;
 	return 0;
 err:
-	ecryptfs_err_rl(inode, "error writing page %lu; rc = [%d]\n",
-			page->index, rc);
+	ecryptfs_err_rl(inode, "error writing page %llu; rc = [%d]\n",
+			(unsigned long long)ecryptfs_page_index(page), rc);
 	mapping_set_error(page->mapping, rc);
 	unlock_page(page);
 	return rc;
@@ -660,7 +667,7 @@ static int ecryptfs_writepages(struct address_space *mapping,
 		return -ENOMEM;
 	c->inode = mapping->host;
 	c->lower = ecryptfs_lower_file_get(c->inode);
-	rc = write_cache_pages(mapping, wbc, ecryptfs_wb_page, c);
+	rc = ecryptfs_write_cache_pages(mapping, wbc, ecryptfs_wb_page, c);
 	rc2 = wb_flush(c);
 	if (c->lower)
 		fput(c->lower);
@@ -724,7 +731,7 @@ static void ecryptfs_readahead(struct readahead_control *rac)
 			continue;
 		}
 		if (b->n && (b->n == ECRYPTFS_BATCH_PAGES ||
-			     page->index != b->pages[0]->index + b->n)) {
+			     ecryptfs_page_index(page) != ecryptfs_page_index(b->pages[0]) + b->n)) {
 			rd_batch_start(inode, lower, b);
 			if (++nr == max) {
 				rd_batches_finish(inode, bs, nr);
@@ -821,7 +828,9 @@ const struct address_space_operations ecryptfs_aops = {
 	.dirty_folio = block_dirty_folio,
 	.invalidate_folio = block_invalidate_folio,
 #endif
+#ifdef HAVE_AOPS_WRITEPAGE
 	.writepage = ecryptfs_writepage,
+#endif
 	.writepages = ecryptfs_writepages,
 	.read_folio = ecryptfs_read_folio,
 	.readahead = ecryptfs_readahead,

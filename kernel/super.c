@@ -45,8 +45,8 @@ static void ecryptfs_evict_inode(struct inode *inode)
 	clear_inode(inode);
 	if (ii->lower_file) {
 		/* Cannot happen: every get is paired with a put. */
-		pr_warn_ratelimited("ecryptfs: inode %lu evicted with its lower file open\n",
-				    inode->i_ino);
+		pr_warn_ratelimited("ecryptfs: inode %llu evicted with its lower file open\n",
+				    (unsigned long long)inode->i_ino);
 		fput(ii->lower_file);
 		ii->lower_file = NULL;
 	}
@@ -149,8 +149,7 @@ const struct super_operations ecryptfs_sops = {
 	.free_inode = ecryptfs_free_inode,
 	.statfs = ecryptfs_statfs,
 	.sync_fs = ecryptfs_sync_fs,
-	.remount_fs = NULL,
 	.evict_inode = ecryptfs_evict_inode,
 	.show_options = ecryptfs_show_options,
-	.drop_inode = generic_delete_inode,
+	.drop_inode = ecryptfs_drop_inode,
 };
