@@ -55,6 +55,14 @@ std::string lower_name(Ctx &c, const std::string &name)
 	return r.value();
 }
 
+/* The module keeps the upper times in the lower inode: so does this. */
+void times(const std::string &path, const struct stat &st)
+{
+	struct timespec ts[2] = {st.st_atim, st.st_mtim};
+	if (utimensat(AT_FDCWD, path.c_str(), ts, AT_SYMLINK_NOFOLLOW))
+		die(path + ": utimensat: " + std::strerror(errno));
+}
+
 void copy(Ctx &c, const std::string &src, const std::string &dst)
 {
 	DIR *d = opendir(src.c_str());
@@ -74,6 +82,7 @@ void copy(Ctx &c, const std::string &src, const std::string &dst)
 			if (mkdir(t.c_str(), st.st_mode & 07777))
 				die(t + ": " + std::strerror(errno));
 			copy(c, s, t);
+			times(t, st);
 		} else if (S_ISLNK(st.st_mode)) {
 			std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
 			ssize_t len = readlink(s.c_str(), target.data(), target.size());
@@ -82,6 +91,7 @@ void copy(Ctx &c, const std::string &src, const std::string &dst)
 			target.resize(static_cast<std::size_t>(len));
 			if (symlink(lower_name(c, target).c_str(), t.c_str()))
 				die(t + ": " + std::strerror(errno));
+			times(t, st);
 		} else if (S_ISREG(st.st_mode)) {
 			std::ifstream in(s, std::ios::binary);
 			std::vector<std::uint8_t> plain((std::istreambuf_iterator<char>(in)),
@@ -99,6 +109,7 @@ void copy(Ctx &c, const std::string &src, const std::string &dst)
 			    setxattr(t.c_str(), kHeaderXattr, img.value().xattr.data(), img.value().xattr.size(), 0))
 				die(t + ": setxattr: " + std::strerror(errno));
 			chmod(t.c_str(), st.st_mode & 07777);
+			times(t, st);
 		}
 	}
 }

@@ -130,8 +130,9 @@ struct Extract {
 		const std::string out = out_path(e);
 		LowerFile *f = nullptr;
 		std::optional<LowerFile> lf;
-		if (e.st.st_size != 0) {
-			auto o = LowerFile::open_at(e.dirfd, e.name);
+		auto o = LowerFile::open_at(e.dirfd, e.name);
+		/* An empty lower file without an xattr header: empty (the module converts it). */
+		if (!(!o && o.error().code == -ENODATA && e.st.st_size == 0)) {
 			if (!o) {
 				fail(who, o.error().code == -ENODATA ? "not an eCryptfs file: " + o.error().reason
 								      : "damaged header: " + o.error().reason);

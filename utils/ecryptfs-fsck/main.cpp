@@ -69,14 +69,14 @@ struct Fsck {
 	void check_file(const offline::Entry &e, const std::string &who)
 	{
 		files++;
-		if (e.st.st_size == 0) {
+		auto lf = LowerFile::open_at(e.dirfd, e.name);
+		if (!lf && lf.error().code == -ENODATA && e.st.st_size == 0) {
 			empty++;
 			if (verbose)
 				std::printf("%s: empty lower file (the module makes it an empty encrypted file on open)\n",
 					    who.c_str());
 			return;
 		}
-		auto lf = LowerFile::open_at(e.dirfd, e.name);
 		if (!lf) {
 			if (lf.error().code == -ENODATA) {
 				not_ecryptfs++;

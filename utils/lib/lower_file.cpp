@@ -134,10 +134,20 @@ const Kek *OfflineKeys::find(const std::string &sig)
 		return nullptr;
 	auto k = kek_from_user_keyring(sig);
 	if (!k) {
-		keyring_misses_.insert(sig);
+		std::string why = k.error().reason;
+		if (k.error().code == -EACCES)
+			why += " (the key is there but not possessed: link the user keyring into the session "
+			       "keyring, e.g. keyctl link @u @s)";
+		keyring_misses_[sig] = why;
 		return nullptr;
 	}
 	return &(keys_[sig] = k.value());
+}
+
+std::string OfflineKeys::keyring_error(const std::string &sig) const
+{
+	auto it = keyring_misses_.find(sig);
+	return it == keyring_misses_.end() ? std::string() : it->second;
 }
 
 std::vector<std::string> OfflineKeys::known() const
@@ -155,6 +165,9 @@ Status LowerFile::parse(std::span<const std::uint8_t> buf, bool from_xattr)
 	const char *src = from_xattr ? "the user.ecryptfs xattr" : "the header";
 	const std::size_t len = buf.size();
 	if (len < ECRYPTFS_MIN_PROBE_BYTES || !ecryptfs_hdr_marker_valid(buf.data(), len)) {
+		if (!from_xattr && len == kExtentSize &&
+		    std::all_of(buf.begin(), buf.end(), [](std::uint8_t b) { return b == 0; }))
+			return Error{-ENODATA, "the header is all zeros (zeroed blocks: the file key is lost)"};
 		if (len >= ECRYPTFS_MIN_PROBE_BYTES || (!from_xattr && lower_size_ >= ECRYPTFS_MIN_PROBE_BYTES))
 			return Error{-ENODATA, std::string("no eCryptfs marker in ") + src +
 						       " (not an eCryptfs file)"};
@@ -363,7 +376,8 @@ Status LowerFile::unlock(OfflineKeys &keys)
 	return Error{-ENOKEY, "needs the key " + needed + "; " +
 				      (have.empty() ? std::string("no passphrase key was given")
 						    : "the keys given are " + have) +
-				      (keys.uses_keyring() ? " (the user keyring has none of them either)" : "")};
+				      (keys.uses_keyring() ? "; the user keyring: " + keys.keyring_error(keys_.front().sig)
+							    : std::string())};
 }
 
 Status LowerFile::read_extent(std::uint64_t n, std::uint8_t *out)

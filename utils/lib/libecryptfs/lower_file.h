@@ -22,7 +22,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,13 +60,15 @@ public:
 	bool uses_keyring() const noexcept { return keyring_; }
 	/* The key of @sig, or nullptr. */
 	const Kek *find(const std::string &sig);
+	/* Why the keyring did not give @sig ("" when it was not asked). */
+	std::string keyring_error(const std::string &sig) const;
 	/* The signatures added so far (not those the keyring could give). */
 	std::vector<std::string> known() const;
 	bool empty() const noexcept { return keys_.empty() && !keyring_; }
 
 private:
 	std::map<std::string, Kek> keys_;
-	std::set<std::string> keyring_misses_;
+	std::map<std::string, std::string> keyring_misses_;
 	bool keyring_ = false;
 };
 
