@@ -271,3 +271,41 @@ TEST(LoggedOut, EveryProcessOfTheUidIsFound)
 	EXPECT_EQ(found[0].pid, pid);
 	EXPECT_FALSE(found[0].comm.empty());
 }
+
+TEST(PrivateDir, MountinfoLinesWithOptionalFieldsAndEscapes)
+{
+	const std::string text =
+		"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+		"97 22 0:50 / /home/u\\040x/Private rw,nosuid,nodev shared:7 master:2 - ecryptfs "
+		"/home/u\\040x/.Private rw,ecryptfs_sig=0123456789abcdef\n"
+		"98 22 0:51 /sub /mnt\\134b rw - tmpfs tmpfs rw\n";
+	auto m = priv::parse_mountinfo(text);
+	ASSERT_EQ(m.size(), 3u);
+	EXPECT_EQ(m[0].id, 22u);
+	EXPECT_EQ(m[0].target, "/");
+	EXPECT_EQ(m[1].id, 97u);
+	EXPECT_EQ(m[1].fstype, "ecryptfs");
+	EXPECT_EQ(m[1].target, "/home/u x/Private");
+	EXPECT_EQ(m[1].source, "/home/u x/.Private");
+	EXPECT_EQ(m[1].super_opts, "rw,ecryptfs_sig=0123456789abcdef");
+	EXPECT_EQ(m[2].root, "/sub");
+	EXPECT_EQ(m[2].target, "/mnt\\b");
+}
+
+TEST(PrivateDir, MountinfoMalformedLinesAreSkippedNotGuessed)
+{
+	const std::string text =
+		"x1 1 8:1 / / rw - ext4 /dev/sda1 rw\n"	     /* id not a number */
+		"23 1 8:1 / / rw - ext4 /dev/sda1\n"	     /* super options missing */
+		"24 1 8:1 / rw - ext4 /dev/sda1 rw\n"	     /* target missing */
+		"25 1 8:1 / /a rw ext4 /dev/sda1 rw\n"	     /* no separator */
+		"26 1 8:1 / /a\\9 rw - ext4 /b\\0 rw\n"	     /* half escapes stay literal */
+		"27 1 8:1 / /z rw - ext4 /dev/sdb rw";	     /* no final newline */
+	auto m = priv::parse_mountinfo(text);
+	ASSERT_EQ(m.size(), 2u);
+	EXPECT_EQ(m[0].id, 26u);
+	EXPECT_EQ(m[0].target, "/a\\9");
+	EXPECT_EQ(m[0].source, "/b\\0");
+	EXPECT_EQ(m[1].id, 27u);
+	EXPECT_EQ(m[1].target, "/z");
+}

@@ -158,6 +158,24 @@ umount $HA/other
 setmnt $HA/Private
 log "unmount refused for a mount that is not the user's"
 
+# 9. Something mounted on top of alice's own mount (root stacks a tmpfs on
+# ~/Private, as any later mount there would): the umount helper must not
+# unmount whatever is on top (the reference's umount2(".") did), only refuse.
+load_keys_cached alice alicepw
+as_user alice $M || fail "alice's mount before the stacking check"
+mount -t tmpfs -o mode=0755 stacked $HA/Private || fail "root could not stack a tmpfs"
+chown alice $HA/Private
+as_user alice $U -f >/dev/null 2>&1 && fail "alice's umount helper succeeded with a tmpfs on top"
+grep -q "^stacked $HA/Private tmpfs" /proc/mounts ||
+	fail "alice's umount helper unmounted the tmpfs stacked on her mount"
+[ "$(grep -c " $HA/Private ecryptfs " /proc/mounts)" = 1 ] || fail "the ecryptfs mount under the tmpfs is gone"
+umount $HA/Private
+is_mounted $HA/Private || fail "alice's mount did not survive the refusal"
+load_keys_cached alice alicepw
+as_user alice $U -f >/dev/null || fail "alice's umount once nothing is on top"
+is_mounted $HA/Private && fail "alice's mount is still there after her umount"
+log "unmount refused for a mount stacked on the user's own"
+
 # After all that, alice's own directory still works and bob's data never showed.
 load_keys_cached alice alicepw
 as_user alice $M || fail "alice's own mount after the refusals"

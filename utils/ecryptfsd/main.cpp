@@ -15,7 +15,6 @@
 #include <string>
 
 #include <fcntl.h>
-#include <getopt.h>
 #include <keyutils.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "ecryptfs/msg.h"
+#include "libecryptfs/cli.h"
 #include "libecryptfs/daemon.h"
 #include "libecryptfs/kernel_features.h"
 #include "libecryptfs/key_module.h"
@@ -47,24 +47,20 @@ void log_line(int prio, const std::string &line)
 		std::fprintf(stderr, "ecryptfsd: %s\n", line.c_str());
 }
 
-void usage()
-{
-	std::printf("Usage: ecryptfsd [options]\n"
-		    "  -p, --pidfile <pidfile>\t\tSet pid file name\n"
-		    "  -f, --foreground\t\t\tDon't fork into background\n"
-		    "  -C, --chroot <chroot>\t\t\tChroot to directory\n"
-		    "  -R, --prompt-prog <prompt-prog>\tProgram to execute for user prompt\n"
-		    "  -V, --version\t\t\t\tShow version information\n"
-		    "  -h, --help\t\t\t\tShow usage information\n");
-}
-
-void version()
-{
-	std::printf("ecryptfsd (ecryptfs-utils) 111\n\n"
-		    "This is free software.  You may redistribute copies of it under the terms of\n"
-		    "the GNU General Public License <http://www.gnu.org/licenses/gpl.html>.\n"
-		    "There is NO WARRANTY, to the extent permitted by law.\n");
-}
+const cli::Option kOptions[] = {
+	{'p', "pidfile", 'p', "FILE", "Set pid file name"},
+	{'f', "foreground", 'f', nullptr, "Don't fork into background"},
+	{'C', "chroot", 'C', "DIR", "Chroot to directory"},
+	{'R', "prompt-prog", 'R', "PROGRAM", "Program to execute for user prompt"},
+};
+const cli::Command kCmd = {
+	.name = "ecryptfsd",
+	.usage = "Usage: ecryptfsd [-f] [-p FILE] [-C DIR] [-R PROGRAM]\n",
+	.description = "The public-key daemon: wraps and unwraps file keys for the kernel over\n"
+		       "/dev/ecryptfs with the key modules, for the user who runs it.\n",
+	.options = kOptions,
+	.max_operands = 0,
+};
 
 /* The pid file, removed at exit through a descriptor of its directory (works after chroot). */
 class PidFile {
@@ -134,44 +130,11 @@ Status daemonize()
 
 int main(int argc, char **argv)
 {
-	static const option longopts[] = {
-		{"pidfile", required_argument, nullptr, 'p'},
-		{"foreground", no_argument, nullptr, 'f'},
-		{"chroot", required_argument, nullptr, 'C'},
-		{"prompt-prog", required_argument, nullptr, 'R'},
-		{"version", no_argument, nullptr, 'V'},
-		{"help", no_argument, nullptr, 'h'},
-		{nullptr, 0, nullptr, 0},
-	};
-	std::string pidfile, chroot_dir, prompt_prog;
-	bool stay = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "p:fC:R:Vh", longopts, nullptr)) != -1) {
-		switch (c) {
-		case 'p':
-			pidfile = optarg;
-			break;
-		case 'f':
-			stay = true;
-			break;
-		case 'C':
-			chroot_dir = optarg;
-			break;
-		case 'R':
-			prompt_prog = optarg;
-			break;
-		case 'V':
-			version();
-			return 0;
-		default:
-			usage();
-			return 1;
-		}
-	}
-	if (optind < argc) {
-		usage();
-		return 1;
-	}
+	const auto args = cli::parse(kCmd, argc, argv);
+	const std::string pidfile = args.value('p') ? args.value('p') : "";
+	const std::string chroot_dir = args.value('C') ? args.value('C') : "";
+	const std::string prompt_prog = args.value('R') ? args.value('R') : "";
+	const bool stay = args.has('f');
 	openlog("ecryptfsd", LOG_PID, LOG_DAEMON);
 	g_foreground = true; /* errors before daemonising go to the terminal too */
 

@@ -358,6 +358,58 @@ bool status_has_uid(std::string_view text, uid_t uid)
 	return false;
 }
 
+namespace {
+
+bool is_octal(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+/* The kernel escapes space, tab, newline and backslash as \ooo (show_mountinfo). */
+std::string unescape_mount_path(std::string_view s)
+{
+	std::string out;
+	for (std::size_t i = 0; i < s.size(); i++) {
+		if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    is_octal(s[i + 2]) && is_octal(s[i + 3])) {
+			out.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
+							(s[i + 3] - '0')));
+			i += 3;
+		} else {
+			out.push_back(s[i]);
+		}
+	}
+	return out;
+}
+
+} // namespace
+
+std::vector<MountInfo> parse_mountinfo(std::string_view text)
+{
+	std::vector<MountInfo> out;
+	for (std::size_t pos = 0; pos < text.size();) {
+		std::size_t nl = text.find('\n', pos);
+		std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+		pos = nl == std::string_view::npos ? text.size() : nl + 1;
+		/* id parent major:minor root target options [optional...] - fstype source super */
+		auto f = split_fields(line);
+		auto dash = std::find(f.begin(), f.end(), "-");
+		if (dash == f.end() || dash - f.begin() < 6 || f.end() - dash < 4)
+			continue;
+		MountInfo m;
+		auto [p, ec] = std::from_chars(f[0].data(), f[0].data() + f[0].size(), m.id);
+		if (ec != std::errc() || p != f[0].data() + f[0].size())
+			continue;
+		m.root = unescape_mount_path(f[3]);
+		m.target = unescape_mount_path(f[4]);
+		m.fstype = std::string(dash[1]);
+		m.source = unescape_mount_path(dash[2]);
+		m.super_opts = std::string(dash[3]);
+		out.push_back(std::move(m));
+	}
+	return out;
+}
+
 Passphrase mount_passphrase_from_random(std::span<const std::uint8_t, 16> bytes)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -27,9 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -123,51 +121,19 @@ bool approved_fs(unsigned long magic)
 	return std::find(std::begin(ok), std::end(ok), magic & 0xffffffffUL) != std::end(ok);
 }
 
-/* One line of /proc/self/mountinfo. */
-struct MountInfo {
-	unsigned long id = 0;
-	std::string root, target, fstype, source, super_opts;
-};
+using priv::MountInfo;
 
-std::string unescape(const std::string &s)
-{
-	std::string out;
-	for (std::size_t i = 0; i < s.size(); i++) {
-		if (s[i] == '\\' && i + 3 < s.size() + 0 && s[i + 1] >= '0' && s[i + 1] <= '3') {
-			out.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
-							(s[i + 3] - '0')));
-			i += 3;
-		} else {
-			out.push_back(s[i]);
-		}
-	}
-	return out;
-}
-
+/* The mount table as this process sees it; a table that cannot be read whole is fatal. */
 std::vector<MountInfo> mountinfo()
 {
-	std::vector<MountInfo> out;
-	std::ifstream in("/proc/self/mountinfo");
-	std::string line;
-	while (std::getline(in, line)) {
-		std::istringstream ls(line);
-		std::vector<std::string> f;
-		std::string w;
-		while (ls >> w)
-			f.push_back(w);
-		auto dash = std::find(f.begin(), f.end(), "-");
-		if (f.size() < 6 || dash == f.end() || f.end() - dash < 4)
-			continue;
-		MountInfo m;
-		m.id = std::strtoul(f[0].c_str(), nullptr, 10);
-		m.root = unescape(f[3]);
-		m.target = unescape(f[4]);
-		m.fstype = dash[1];
-		m.source = unescape(dash[2]);
-		m.super_opts = dash[3];
-		out.push_back(std::move(m));
-	}
-	return out;
+	constexpr std::size_t kMax = 16u << 20;
+	Fd fd(::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC));
+	if (fd.get() < 0)
+		die("Cannot read /proc/self/mountinfo");
+	auto text = read_fd(fd.get(), kMax);
+	if (!text || text->size() >= kMax)
+		die("Cannot read /proc/self/mountinfo");
+	return priv::parse_mountinfo(*text);
 }
 
 std::optional<unsigned long> mount_id_of(int fd)

@@ -1,19 +1,109 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * What the command-line tools share: the reference's error headlines,
- * error reporting, --help detection and taking secrets out of argv.
+ * What the command-line tools share: the one option parser, the "tool:
+ * message" error format, the reference's error headlines, error reporting
+ * and taking secrets out of argv.
  */
 #ifndef LIBECRYPTFS_CLI_H
 #define LIBECRYPTFS_CLI_H
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "libecryptfs/result.h"
 #include "libecryptfs/secure.h"
 
 namespace ecryptfs::cli {
+
+/*
+ * The option parser every tool uses (getopt_long underneath).  A tool
+ * describes itself once:
+ *
+ *	static const cli::Option kOptions[] = {
+ *		{'f', "force", 'f', nullptr, "do not ask for confirmation"},
+ *		{'u', "user", 'u', "USER", "work on USER's files"},
+ *	};
+ *	static const cli::Command kCmd = {
+ *		.name = "ecryptfs-foo",
+ *		.usage = "Usage: ecryptfs-foo [-f] [-u USER] FILE...\n",
+ *		.description = "Does foo to each FILE.\n",
+ *		.options = kOptions,
+ *		.min_operands = 1,
+ *	};
+ *	int main(int argc, char **argv)
+ *	{
+ *		auto args = cli::parse(kCmd, argc, argv);
+ *		bool force = args.has('f');
+ *		const char *user = args.value('u');	// nullptr when absent
+ *		for (char *file : args.operands) ...
+ *
+ * and gets, the same in every tool:
+ *  - --help (and -h unless an option of the tool uses 'h'): the usage, the
+ *    description and a table of the options on stdout, exit 0;
+ *  - --version (and -V unless taken): "<name> (ecryptfs-ng) <VERSION>" on
+ *    stdout, exit 0 (the version is the project's, from ./VERSION);
+ *  - an unknown option, a missing or unexpected option value, or a number of
+ *    operands outside [min_operands, max_operands]: "<name>: <what is
+ *    wrong>" and the usage on stderr, exit 2 (kExitUsage).
+ * Options and operands may be mixed unless options_first is set; "--" ends
+ * the options; "-" is an operand.  A tool that checks its operands further
+ * (a word that must be "encrypt" or "decrypt", say) calls usage_error().
+ */
+inline constexpr int kExitUsage = 2;
+
+struct Option {
+	int id;			 /* what Args::has()/value() are asked with */
+	const char *long_name;	 /* "force" for --force, or nullptr */
+	char short_name;	 /* 'f' for -f, or 0 */
+	const char *value_name;	 /* "USER" when the option takes a value, else nullptr */
+	const char *help;	 /* one line for --help */
+};
+
+struct Command {
+	const char *name;		  /* the tool, first word of its messages */
+	const char *usage;		  /* usage lines, printed as they are */
+	const char *description = nullptr; /* printed after the usage by --help */
+	std::span<const Option> options = {};
+	int min_operands = 0;
+	int max_operands = -1;		  /* -1: no limit */
+	bool options_first = false;	  /* options end at the first operand */
+	bool secret_operands = false;	  /* never echo a bad argument: it may be a secret */
+};
+
+struct Args {
+	std::vector<std::pair<int, const char *>> given; /* option id, value (or nullptr) */
+	std::vector<char *> operands;			 /* in argv order, pointers into argv */
+
+	bool has(int id) const;
+	/* The value of the last occurrence of @id, nullptr when absent. */
+	const char *value(int id) const;
+	/* Every value of @id, in order (a repeatable option). */
+	std::vector<const char *> values(int id) const;
+};
+
+/* Parse argv as described above; returns only when it is acceptable. */
+Args parse(const Command &cmd, int argc, char **argv);
+
+/* "<name>: <msg>" and the usage on stderr, exit kExitUsage. */
+[[noreturn]] void usage_error(const Command &cmd, const std::string &msg);
+
+/* What --help and --version print (exposed for tools with their own loop). */
+void print_help(const Command &cmd);
+void print_version(const char *name);
+
+/* The project's version ("0.1.0"), from ./VERSION through CMake. */
+const char *version();
+
+/*
+ * The one error format, where the reference's exact text is not part of
+ * the contract: "<tool>: <msg>" on stderr (stdout flushed first).
+ * die() then exits with @status.
+ */
+void error(const char *tool, const std::string &msg);
+[[noreturn]] void die(const char *tool, const std::string &msg, int status = 1);
 
 inline constexpr const char *kErrInsertKey =
 	"Error: Inserting key into the user session keyring failed";

@@ -175,6 +175,19 @@ bool session_alive(const Session &s);
 /* Whether the "Uid:" line of a /proc/PID/status text names @uid (real, effective, saved or fs). */
 bool status_has_uid(std::string_view status_text, uid_t uid);
 
+/* One line of /proc/self/mountinfo (proc(5)); the paths with \ooo escapes undone. */
+struct MountInfo {
+	unsigned long id = 0;
+	std::string root, target, fstype, source, super_opts;
+};
+
+/*
+ * The lines of a /proc/self/mountinfo text.  Its paths are the user's (a
+ * mount point may hold any byte), so malformed lines are skipped, never
+ * guessed at.
+ */
+std::vector<MountInfo> parse_mountinfo(std::string_view text);
+
 /*
  * The random mount passphrase of ecryptfs-setup-private: 16 random bytes
  * printed as `od -x` prints them (eight 16-bit words in host byte order,
