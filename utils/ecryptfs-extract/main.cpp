@@ -15,10 +15,10 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <getopt.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/fd.h"
 #include "libecryptfs/lower_file.h"
 #include "libecryptfs/offline.h"
@@ -27,26 +27,21 @@ using namespace ecryptfs;
 
 namespace {
 
-void usage(FILE *out)
-{
-	std::fprintf(out,
-		     "Usage: ecryptfs-extract [OPTIONS] LOWER DEST\n\n"
-		     "Decrypt the eCryptfs lower directory LOWER (or the one lower file LOWER)\n"
-		     "into DEST without mounting: names decrypted, modes and times kept (owners\n"
-		     "too when run as root), symlinks and fifos recreated.  DEST must not exist\n"
-		     "or be an empty directory, and must not lie inside LOWER; nothing is ever\n"
-		     "written inside LOWER.  A file that cannot be decrypted completely is listed\n"
-		     "with the reason; what could be decrypted of it is kept (missing or zeroed\n"
-		     "extents as zeros).\n\n"
-		     "Options:\n"
-		     "  -q, --quiet     no progress bar\n"
-		     "  -h, --help      this text\n\n"
-		     "%s\n"
-		     "Example (an Ubuntu-style encrypted home, the login password asked):\n"
-		     "  ecryptfs-extract -w ~/.Private /tmp/rescued\n\n"
-		     "Exit status: 0 everything copied, 1 some files failed, 2 usage or setup error.\n",
-		     offline::kKeyOptionsHelp);
-}
+const cli::Option kOwnOptions[] = {
+	{'q', "quiet", 'q', nullptr, "no progress bar"},
+};
+
+constexpr const char *kDescription =
+	"Decrypt the eCryptfs lower directory LOWER (or the one lower file LOWER)\n"
+	"into DEST without mounting: names decrypted, modes and times kept (owners\n"
+	"too when run as root), symlinks and fifos recreated.  DEST must not exist\n"
+	"or be an empty directory, and must not lie inside LOWER; nothing is ever\n"
+	"written inside LOWER.  A file that cannot be decrypted completely is listed\n"
+	"with the reason; what could be decrypted of it is kept (missing or zeroed\n"
+	"extents as zeros).  A progress bar is shown on a terminal.\n\n"
+	"Example (an Ubuntu-style encrypted home; the login password is asked):\n"
+	"  ecryptfs-extract -w ~/.ecryptfs/wrapped-passphrase ~/.Private /tmp/rescued\n\n"
+	"Exit status: 0 everything copied, 1 some files failed, 2 usage or setup error.\n";
 
 struct Failure {
 	std::string who;
@@ -263,31 +258,20 @@ std::string real(const std::string &p)
 
 int main(int argc, char **argv)
 {
-	std::vector<option> longopts = {
-		{"quiet", no_argument, nullptr, 'q'},
-		{"help", no_argument, nullptr, 'h'},
+	const auto opts = offline::with_key_options(kOwnOptions);
+	std::string description = std::string(kDescription) + "\n" + offline::kKeyOptionsHelp;
+	const cli::Command cmd = {
+		.name = "ecryptfs-extract",
+		.usage = "Usage: ecryptfs-extract [OPTIONS] LOWER DEST\n",
+		.description = description.c_str(),
+		.options = opts,
+		.min_operands = 2,
+		.max_operands = 2,
 	};
-	for (const auto &o : offline::kKeyLongOptions)
-		longopts.push_back(o);
-	longopts.push_back({nullptr, 0, nullptr, 0});
-	std::string shortopts = std::string("qh") + offline::kKeyShortOptions;
-	offline::KeyOptions ko;
-	bool quiet = false;
-	int c;
-	while ((c = getopt_long(argc, argv, shortopts.c_str(), longopts.data(), nullptr)) != -1) {
-		if (offline::key_option(c, optarg, ko))
-			continue;
-		switch (c) {
-		case 'q': quiet = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind != argc - 2) {
-		usage(stderr);
-		return 2;
-	}
-	const std::string lower = argv[optind], dest = argv[optind + 1];
+	const auto args = cli::parse(cmd, argc, argv);
+	const bool quiet = args.has('q');
+	const offline::KeyOptions ko = offline::key_options(args);
+	const std::string lower = args.operands[0], dest = args.operands[1];
 	const std::string rlower = real(lower);
 	if (rlower.empty()) {
 		std::fprintf(stderr, "ecryptfs-extract: %s: %s\n", lower.c_str(), std::strerror(errno));

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <getopt.h>
 #include <unistd.h>
 
 #include "libecryptfs/cli.h"
@@ -26,29 +25,23 @@ namespace {
 constexpr int kExitClean = 0;
 constexpr int kExitProblems = 4;
 constexpr int kExitOperational = 8;
-constexpr int kExitUsage = 16;
 
-void usage(FILE *out)
-{
-	std::fprintf(out,
-		     "Usage: ecryptfs-fsck [OPTIONS] LOWER\n\n"
-		     "Check an eCryptfs lower directory (or one lower file) without mounting it:\n"
-		     "for each file the header, the key it needs and whether that key was given,\n"
-		     "the size field against the lower size, the padding of the last extent\n"
-		     "(a wrong file key shows there) and, with --deep, every extent; for each\n"
-		     "name whether it decodes.  Nothing is written.\n\n"
-		     "Options:\n"
-		     "  -d, --deep      decrypt every extent (finds zeroed or missing extents)\n"
-		     "  -v, --verbose   one line for every file, not only for problems\n"
-		     "  -h, --help      this text\n\n"
-		     "%s\n"
-		     "Without keys only the headers, sizes and name formats are checked, and the\n"
-		     "signatures of the keys the tree needs are listed.  With keys, a file or\n"
-		     "name whose key is not among them is a problem.\n\n"
-		     "Exit status: 0 no problem, 4 problems found, 8 operational error,\n"
-		     "16 usage error.\n",
-		     offline::kKeyOptionsHelp);
-}
+const cli::Option kOwnOptions[] = {
+	{'d', "deep", 'd', nullptr, "decrypt every extent (finds zeroed or missing extents)"},
+	{'v', "verbose", 'v', nullptr, "one line for every file, not only for problems"},
+};
+
+constexpr const char *kDescription =
+	"Check an eCryptfs lower directory (or one lower file) without mounting it:\n"
+	"for each file the header, the key it needs and whether that key was given,\n"
+	"the size field against the lower size, the padding of the last extent\n"
+	"(a wrong file key shows there) and, with --deep, every extent; for each\n"
+	"name whether it decodes.  Nothing is written.  Without keys only the\n"
+	"headers, sizes and name formats are checked and the keys the tree needs\n"
+	"are listed; with keys, a file or name whose key is not among them is a\n"
+	"problem.\n\n"
+	"Exit status: 0 no problem, 4 problems found, 8 operational error (a\n"
+	"directory that cannot be read, a key that cannot be read), 2 usage error.\n";
 
 struct Fsck {
 	bool deep = false;
@@ -204,34 +197,22 @@ struct Fsck {
 
 int main(int argc, char **argv)
 {
-	std::vector<option> longopts = {
-		{"deep", no_argument, nullptr, 'd'},
-		{"verbose", no_argument, nullptr, 'v'},
-		{"help", no_argument, nullptr, 'h'},
+	const auto opts = offline::with_key_options(kOwnOptions);
+	std::string description = std::string(kDescription) + "\n" + offline::kKeyOptionsHelp;
+	const cli::Command cmd = {
+		.name = "ecryptfs-fsck",
+		.usage = "Usage: ecryptfs-fsck [OPTIONS] LOWER\n",
+		.description = description.c_str(),
+		.options = opts,
+		.min_operands = 1,
+		.max_operands = 1,
 	};
-	for (const auto &o : offline::kKeyLongOptions)
-		longopts.push_back(o);
-	longopts.push_back({nullptr, 0, nullptr, 0});
-	std::string shortopts = std::string("dvh") + offline::kKeyShortOptions;
-
+	const auto args = cli::parse(cmd, argc, argv);
 	Fsck fsck;
-	offline::KeyOptions ko;
-	int c;
-	while ((c = getopt_long(argc, argv, shortopts.c_str(), longopts.data(), nullptr)) != -1) {
-		if (offline::key_option(c, optarg, ko))
-			continue;
-		switch (c) {
-		case 'd': fsck.deep = true; break;
-		case 'v': fsck.verbose = true; break;
-		case 'h': usage(stdout); return kExitClean;
-		default: usage(stderr); return kExitUsage;
-		}
-	}
-	if (optind != argc - 1) {
-		usage(stderr);
-		return kExitUsage;
-	}
-	const std::string root = argv[optind];
+	fsck.deep = args.has('d');
+	fsck.verbose = args.has('v');
+	const offline::KeyOptions ko = offline::key_options(args);
+	const std::string root = args.operands[0];
 	auto keys = offline::gather_keys(ko);
 	if (!keys) {
 		std::fprintf(stderr, "ecryptfs-fsck: %s\n", keys.error().reason.c_str());

@@ -22,11 +22,11 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fuse.h>
-#include <getopt.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/fd.h"
 #include "libecryptfs/lower_file.h"
 #include "libecryptfs/offline.h"
@@ -312,26 +312,21 @@ void *fs_init(struct fuse_conn_info *, struct fuse_config *cfg)
 	return nullptr;
 }
 
-void usage(FILE *out)
-{
-	std::fprintf(out,
-		     "Usage: ecryptfs-fuse [OPTIONS] LOWER MOUNTPOINT\n\n"
-		     "Mount the eCryptfs lower directory LOWER read-only at MOUNTPOINT through\n"
-		     "FUSE, without the eCryptfs kernel module (an ordinary user can do it;\n"
-		     "unmount with: fusermount3 -u MOUNTPOINT).  Files are decrypted with the\n"
-		     "keys given; a file whose key is missing or whose header is damaged gives\n"
-		     "EIO on open (as the kernel), encrypted names that cannot be decoded are\n"
-		     "hidden.\n\n"
-		     "Options:\n"
-		     "  -f, --foreground   stay in the foreground (default: background after mounting)\n"
-		     "  -v, --verbose      say on stderr why a file or name cannot be read\n"
-		     "  -o OPT[,OPT...]    FUSE mount options (allow_other, ...)\n"
-		     "  -d, --debug        FUSE debug output (implies -f)\n"
-		     "  -h, --help         this text\n\n"
-		     "%s\n"
-		     "Example: ecryptfs-fuse -w ~/.Private ~/Private   (asks the login password)\n",
-		     offline::kKeyOptionsHelp);
-}
+const cli::Option kOwnOptions[] = {
+	{'f', "foreground", 'f', nullptr, "stay in the foreground (default: background once mounted)"},
+	{'v', "verbose", 'v', nullptr, "say on stderr why a file or name cannot be read"},
+	{'o', nullptr, 'o', "OPT[,OPT...]", "FUSE mount options (allow_other, ...)"},
+	{'d', "debug", 'd', nullptr, "FUSE debug output (implies -f)"},
+};
+
+constexpr const char *kDescription =
+	"Mount the eCryptfs lower directory LOWER read-only at MOUNTPOINT through\n"
+	"FUSE, without the eCryptfs kernel module (an ordinary user can do it;\n"
+	"unmount with fusermount3 -u MOUNTPOINT).  Files are decrypted with the\n"
+	"keys given; a file whose key is missing or whose header is damaged gives\n"
+	"EIO on open (as the kernel), encrypted names that cannot be decoded are\n"
+	"hidden (as the kernel).\n\n"
+	"Example: ecryptfs-fuse -w ~/.ecryptfs/wrapped-passphrase ~/.Private ~/Private\n";
 
 std::string escape_commas(const std::string &s)
 {
@@ -348,39 +343,28 @@ std::string escape_commas(const std::string &s)
 
 int main(int argc, char **argv)
 {
-	std::vector<option> longopts = {
-		{"foreground", no_argument, nullptr, 'f'},
-		{"verbose", no_argument, nullptr, 'v'},
-		{"debug", no_argument, nullptr, 'd'},
-		{"help", no_argument, nullptr, 'h'},
+	const auto opts = offline::with_key_options(kOwnOptions);
+	std::string description = std::string(kDescription) + "\n" + offline::kKeyOptionsHelp;
+	const cli::Command cmd = {
+		.name = "ecryptfs-fuse",
+		.usage = "Usage: ecryptfs-fuse [OPTIONS] LOWER MOUNTPOINT\n",
+		.description = description.c_str(),
+		.options = opts,
+		.min_operands = 2,
+		.max_operands = 2,
 	};
-	for (const auto &o : offline::kKeyLongOptions)
-		longopts.push_back(o);
-	longopts.push_back({nullptr, 0, nullptr, 0});
-	std::string shortopts = std::string("fvdho:") + offline::kKeyShortOptions;
-	offline::KeyOptions ko;
-	bool foreground = false, debug = false;
+	const auto cargs = cli::parse(cmd, argc, argv);
+	const bool foreground = cargs.has('f');
+	const bool debug = cargs.has('d');
+	g_fs.verbose = cargs.has('v');
 	std::string fuse_opts;
-	int c;
-	while ((c = getopt_long(argc, argv, shortopts.c_str(), longopts.data(), nullptr)) != -1) {
-		if (offline::key_option(c, optarg, ko))
-			continue;
-		switch (c) {
-		case 'f': foreground = true; break;
-		case 'v': g_fs.verbose = true; break;
-		case 'd': debug = true; break;
-		case 'o': fuse_opts += std::string(",") + optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind != argc - 2) {
-		usage(stderr);
-		return 2;
-	}
+	for (const char *o : cargs.values('o'))
+		fuse_opts += std::string(",") + o;
+	const offline::KeyOptions ko = offline::key_options(cargs);
+	char *lower_arg = cargs.operands[0], *mountpoint = cargs.operands[1];
 	char real[PATH_MAX];
-	if (!realpath(argv[optind], real)) {
-		std::fprintf(stderr, "ecryptfs-fuse: %s: %s\n", argv[optind], std::strerror(errno));
+	if (!realpath(lower_arg, real)) {
+		std::fprintf(stderr, "ecryptfs-fuse: %s: %s\n", lower_arg, std::strerror(errno));
 		return 1;
 	}
 	g_fs.lower = real;
@@ -420,7 +404,7 @@ int main(int argc, char **argv)
 		args.emplace_back("-f");
 	if (debug)
 		args.emplace_back("-d");
-	args.emplace_back(argv[optind + 1]);
+	args.emplace_back(mountpoint);
 	std::vector<char *> av;
 	for (auto &a : args)
 		av.push_back(a.data());

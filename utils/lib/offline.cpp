@@ -23,31 +23,33 @@
 namespace ecryptfs::offline {
 
 const char *const kKeyOptionsHelp =
-	"Keys (the same sources as mount.ecryptfs; secrets never on the command line):\n"
-	"  -p, --passphrase            ask for the mount passphrase (one line of stdin\n"
-	"                              when stdin is not a terminal)\n"
-	"      --passphrase-file FILE  the mount passphrase is the first line of FILE\n"
-	"  -w, --wrapped-passphrase[=FILE]\n"
-	"                              unwrap FILE (default ~/.ecryptfs/wrapped-passphrase)\n"
-	"                              with the wrapping (login) passphrase, asked for\n"
-	"                              first, or one line of stdin\n"
-	"      --wrapping-passphrase-file FILE\n"
-	"                              the wrapping passphrase is the first line of FILE\n"
-	"  -k, --keyring               take the keys from the user keyring\n"
-	"                              (ecryptfs-add-passphrase --fnek, a PAM login)\n"
-	"  A passphrase gives the file key (the salt of ~/.ecryptfsrc or the default)\n"
-	"  and the filename key.  Several sources may be combined.\n";
+	"Keys come from the same sources as mount.ecryptfs, never from the command\n"
+	"line: -p asks for the mount passphrase, -w unwraps a wrapped-passphrase file\n"
+	"with the login passphrase (asked first), -k takes them from the user keyring\n"
+	"(ecryptfs-add-passphrase --fnek, a PAM login).  Secrets come from the\n"
+	"terminal, one line each of stdin, or the --*-file options.  A passphrase\n"
+	"gives the file key (with ~/.ecryptfsrc's salt or the default) and the\n"
+	"filename key.  Several sources may be combined.\n";
 
-bool key_option(int opt, const char *arg, KeyOptions &ko)
+std::vector<cli::Option> with_key_options(std::span<const cli::Option> own)
 {
-	switch (opt) {
-	case 'p': ko.passphrase = true; return true;
-	case 'k': ko.keyring = true; return true;
-	case 'w': ko.wrapped = arg ? arg : ""; return true;
-	case kOptPassphraseFile: ko.passphrase_file = arg; return true;
-	case kOptWrappingFile: ko.wrapping_file = arg; return true;
-	default: return false;
-	}
+	std::vector<cli::Option> v(own.begin(), own.end());
+	v.insert(v.end(), std::begin(kKeyOptions), std::end(kKeyOptions));
+	return v;
+}
+
+KeyOptions key_options(const cli::Args &args)
+{
+	KeyOptions ko;
+	ko.passphrase = args.has('p');
+	ko.keyring = args.has('k');
+	if (const char *w = args.value('w'))
+		ko.wrapped = w;
+	if (const char *f = args.value(kOptPassphraseFile))
+		ko.passphrase_file = f;
+	if (const char *f = args.value(kOptWrappingFile))
+		ko.wrapping_file = f;
+	return ko;
 }
 
 namespace {

@@ -11,11 +11,13 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
-#include <getopt.h>
 #include <sys/stat.h>
 
+#include "libecryptfs/cli.h"
 #include "libecryptfs/lower_file.h"
 #include "libecryptfs/result.h"
 
@@ -24,7 +26,7 @@ namespace ecryptfs::offline {
 struct KeyOptions {
 	bool passphrase = false;                 /* -p: ask for the mount passphrase */
 	std::string passphrase_file;             /* --passphrase-file FILE */
-	std::optional<std::string> wrapped;      /* -w [FILE]: "" = ~/.ecryptfs/wrapped-passphrase */
+	std::optional<std::string> wrapped;      /* -w FILE */
 	std::string wrapping_file;               /* --wrapping-passphrase-file FILE */
 	bool keyring = false;                    /* -k: the user keyring */
 	bool any() const noexcept
@@ -33,24 +35,26 @@ struct KeyOptions {
 	}
 };
 
-/* getopt_long codes of the key options (beyond the short letters p, w, k). */
+/* Option ids of the key options without a short letter. */
 enum : int { kOptPassphraseFile = 0x1000, kOptWrappingFile };
 
-/* The long options, to append to a tool's own table. */
-inline constexpr struct option kKeyLongOptions[] = {
-	{"passphrase", no_argument, nullptr, 'p'},
-	{"passphrase-file", required_argument, nullptr, kOptPassphraseFile},
-	{"wrapped-passphrase", optional_argument, nullptr, 'w'},
-	{"wrapping-passphrase-file", required_argument, nullptr, kOptWrappingFile},
-	{"keyring", no_argument, nullptr, 'k'},
+/* The key options, to put after a tool's own in its cli::Command. */
+inline constexpr cli::Option kKeyOptions[] = {
+	{'p', "passphrase", 'p', nullptr, "ask for the mount passphrase (stdin line if no terminal)"},
+	{kOptPassphraseFile, "passphrase-file", 0, "FILE", "the mount passphrase is FILE's first line"},
+	{'w', "wrapped-passphrase", 'w', "FILE",
+	 "unwrap FILE (~/.ecryptfs/wrapped-passphrase) with the login passphrase"},
+	{kOptWrappingFile, "wrapping-passphrase-file", 0, "FILE", "the login passphrase is FILE's first line"},
+	{'k', "keyring", 'k', nullptr, "take the keys from the user keyring"},
 };
-/* Their short letters, for getopt_long's optstring. */
-inline constexpr const char *kKeyShortOptions = "pw::k";
 
-/* True when @opt (with @arg) was a key option and is now in @ko. */
-bool key_option(int opt, const char *arg, KeyOptions &ko);
+/* A tool's options followed by kKeyOptions. */
+std::vector<cli::Option> with_key_options(std::span<const cli::Option> own);
 
-/* The --help paragraph of the key options. */
+/* The key options given in @args. */
+KeyOptions key_options(const cli::Args &args);
+
+/* The paragraph about keys for a tool's --help description. */
 extern const char *const kKeyOptionsHelp;
 
 /*
