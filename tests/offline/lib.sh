@@ -29,26 +29,18 @@ for t in ecryptfs-fsck ecryptfs-extract; do
 done
 [ -x "$MKTREE" ] || die "$MKTREE is missing"
 
-# A plaintext tree with every file size class, a subdirectory, links and
-# awkward names.
-make_plain_tree() { # DIR
-	local d=$1 n
-	mkdir -p "$d/sub/deeper"
-	for n in 0 1 15 16 4095 4096 4097 8192 10000 70001; do
-		python3 -c "import random,sys; sys.stdout.buffer.write(random.Random($n).randbytes($n))" > "$d/size-$n"
-	done
-	echo "hello" > "$d/sub/hello.txt"
-	echo "deep" > "$d/sub/deeper/x"
-	printf 'spaces and ünïcode\n' > "$d/a name with spaces ünïcode"
-	echo long > "$d/$(printf 'L%.0s' $(seq 1 140))"
-	ln -s sub/hello.txt "$d/link-to-hello"
-	ln -s /nonexistent/target "$d/dangling"
-	chmod 640 "$d/size-10000"
-	chmod 750 "$d/sub/deeper"
-	touch -d '2001-02-03 04:05:06' "$d/size-4096" "$d/sub"
-}
+. "$SRC_DIR/tests/offline/lib-tree.sh"
 
-# Modes, times and types of every entry of a tree, by path.
-meta_list() { # DIR
-	(cd "$1" && find . -mindepth 1 -printf '%p %y %m %T@ %s\n' | sort)
+# The crafted files of tests/vm/bad-input.sh (ktest.py mkbad) from a
+# 10000-byte template written with PASSFILE, plus a zeroed extent 1:
+# make_bad_tree PASSFILE DIR (the template's plaintext is DIR.plain).
+make_bad_tree() {
+	local pass=$1 d=$2
+	mkdir -p $d.src $d
+	python3 -c "import random,sys; sys.stdout.buffer.write(random.Random(7).randbytes(10000))" > $d.plain
+	cp $d.plain $d.src/f
+	$MKTREE $pass $d.src $d.tmpl >/dev/null || die "template"
+	python3 $SRC_DIR/tests/vm/ktest.py mkbad $d.tmpl/f $d || die "ktest.py mkbad"
+	cp $d.tmpl/f $d/zeroed-extent
+	dd if=/dev/zero of=$d/zeroed-extent bs=4096 seek=3 count=1 conv=notrunc status=none
 }

@@ -258,17 +258,8 @@ std::string real(const std::string &p)
 
 int main(int argc, char **argv)
 {
-	const auto opts = offline::with_key_options(kOwnOptions);
-	std::string description = std::string(kDescription) + "\n" + offline::kKeyOptionsHelp;
-	const cli::Command cmd = {
-		.name = "ecryptfs-extract",
-		.usage = "Usage: ecryptfs-extract [OPTIONS] LOWER DEST\n",
-		.description = description.c_str(),
-		.options = opts,
-		.min_operands = 2,
-		.max_operands = 2,
-	};
-	const auto args = cli::parse(cmd, argc, argv);
+	const auto args = offline::parse("ecryptfs-extract", "Usage: ecryptfs-extract [OPTIONS] LOWER DEST\n",
+				       kDescription, kOwnOptions, 2, argc, argv);
 	const bool quiet = args.has('q');
 	const offline::KeyOptions ko = offline::key_options(args);
 	const std::string lower = args.operands[0], dest = args.operands[1];

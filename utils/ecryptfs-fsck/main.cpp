@@ -197,17 +197,8 @@ struct Fsck {
 
 int main(int argc, char **argv)
 {
-	const auto opts = offline::with_key_options(kOwnOptions);
-	std::string description = std::string(kDescription) + "\n" + offline::kKeyOptionsHelp;
-	const cli::Command cmd = {
-		.name = "ecryptfs-fsck",
-		.usage = "Usage: ecryptfs-fsck [OPTIONS] LOWER\n",
-		.description = description.c_str(),
-		.options = opts,
-		.min_operands = 1,
-		.max_operands = 1,
-	};
-	const auto args = cli::parse(cmd, argc, argv);
+	const auto args = offline::parse("ecryptfs-fsck", "Usage: ecryptfs-fsck [OPTIONS] LOWER\n",
+				       kDescription, kOwnOptions, 1, argc, argv);
 	Fsck fsck;
 	fsck.deep = args.has('d');
 	fsck.verbose = args.has('v');

@@ -343,17 +343,8 @@ std::string escape_commas(const std::string &s)
 
 int main(int argc, char **argv)
 {
-	const auto opts = offline::with_key_options(kOwnOptions);
-	std::string description = std::string(kDescription) + "\n" + offline::kKeyOptionsHelp;
-	const cli::Command cmd = {
-		.name = "ecryptfs-fuse",
-		.usage = "Usage: ecryptfs-fuse [OPTIONS] LOWER MOUNTPOINT\n",
-		.description = description.c_str(),
-		.options = opts,
-		.min_operands = 2,
-		.max_operands = 2,
-	};
-	const auto cargs = cli::parse(cmd, argc, argv);
+	const auto cargs = offline::parse("ecryptfs-fuse", "Usage: ecryptfs-fuse [OPTIONS] LOWER MOUNTPOINT\n",
+				       kDescription, kOwnOptions, 2, argc, argv);
 	const bool foreground = cargs.has('f');
 	const bool debug = cargs.has('d');
 	g_fs.verbose = cargs.has('v');

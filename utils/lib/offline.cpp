@@ -31,11 +31,21 @@ const char *const kKeyOptionsHelp =
 	"gives the file key (with ~/.ecryptfsrc's salt or the default) and the\n"
 	"filename key.  Several sources may be combined.\n";
 
-std::vector<cli::Option> with_key_options(std::span<const cli::Option> own)
+cli::Args parse(const char *name, const char *usage, const char *description,
+		std::span<const cli::Option> own, int operands, int argc, char **argv)
 {
-	std::vector<cli::Option> v(own.begin(), own.end());
-	v.insert(v.end(), std::begin(kKeyOptions), std::end(kKeyOptions));
-	return v;
+	std::vector<cli::Option> opts(own.begin(), own.end());
+	opts.insert(opts.end(), std::begin(kKeyOptions), std::end(kKeyOptions));
+	const std::string desc = std::string(description) + "\n" + kKeyOptionsHelp;
+	const cli::Command cmd = {
+		.name = name,
+		.usage = usage,
+		.description = desc.c_str(),
+		.options = opts,
+		.min_operands = operands,
+		.max_operands = operands,
+	};
+	return cli::parse(cmd, argc, argv);
 }
 
 KeyOptions key_options(const cli::Args &args)

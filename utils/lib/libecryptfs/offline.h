@@ -48,8 +48,13 @@ inline constexpr cli::Option kKeyOptions[] = {
 	{'k', "keyring", 'k', nullptr, "take the keys from the user keyring"},
 };
 
-/* A tool's options followed by kKeyOptions. */
-std::vector<cli::Option> with_key_options(std::span<const cli::Option> own);
+/*
+ * cli::parse for an offline tool: @own options then kKeyOptions, the
+ * description followed by the paragraph about keys, exactly @operands
+ * operands.
+ */
+cli::Args parse(const char *name, const char *usage, const char *description,
+		std::span<const cli::Option> own, int operands, int argc, char **argv);
 
 /* The key options given in @args. */
 KeyOptions key_options(const cli::Args &args);
