@@ -206,13 +206,12 @@ struct Extract {
 			return true;
 		}
 		if (S_ISLNK(e.st.st_mode)) {
-			std::string target(static_cast<std::size_t>(e.st.st_size) + 1, '\0');
-			ssize_t n = readlinkat(e.dirfd, e.name.c_str(), target.data(), target.size());
-			if (n < 0) {
-				fail(who, std::string("cannot read the link: ") + std::strerror(errno));
+			auto link = offline::read_link(e.dirfd, e.name);
+			if (!link) {
+				fail(who, link.error().reason);
 				return false;
 			}
-			target.resize(static_cast<std::size_t>(n));
+			const std::string &target = link.value();
 			auto t = names->decode(target);
 			if (!t)
 				fail(who, "link target kept encrypted: " + t.error().reason);
@@ -303,11 +302,7 @@ int main(int argc, char **argv)
 		std::fprintf(stderr, "ecryptfs-extract: %s exists; give a new file name\n", dest.c_str());
 		return 2;
 	}
-	if (!ko.any()) {
-		std::fprintf(stderr, "ecryptfs-extract: no key given (-p, -w, -k or a file option; see --help)\n");
-		return 2;
-	}
-	auto keys = offline::gather_keys(ko);
+	auto keys = offline::required_keys(ko);
 	if (!keys) {
 		std::fprintf(stderr, "ecryptfs-extract: %s\n", keys.error().reason.c_str());
 		return 2;

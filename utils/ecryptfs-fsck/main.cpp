@@ -169,15 +169,12 @@ struct Fsck {
 		}
 		if (S_ISLNK(e.st.st_mode)) {
 			links++;
-			std::string target(static_cast<std::size_t>(e.st.st_size) + 1, '\0');
-			ssize_t n = readlinkat(e.dirfd, e.name.c_str(), target.data(), target.size());
-			if (n < 0) {
-				problem(who, std::string("cannot read the link: ") + std::strerror(errno));
+			auto link = offline::read_link(e.dirfd, e.name);
+			if (!link) {
+				problem(who, link.error().reason);
 				return false;
 			}
-			target.resize(static_cast<std::size_t>(n));
-			NameDecoder *nd = decoder;
-			auto t = nd->decode(target);
+			auto t = decoder->decode(link.value());
 			if (!t && (t.error().code != -ENOKEY || have_keys))
 				problem(who, "link target: " + t.error().reason);
 			return false;

@@ -173,12 +173,10 @@ int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *)
 		st->st_size = plain_size(lp, *st);
 		st->st_blocks = (st->st_size + 511) / 512;
 	} else if (S_ISLNK(st->st_mode)) {
-		std::string target(static_cast<std::size_t>(st->st_size) + 1, '\0');
-		ssize_t n = readlinkat(g_fs.lowerfd, lp.c_str(), target.data(), target.size());
-		if (n >= 0) {
-			target.resize(static_cast<std::size_t>(n));
+		auto link = offline::read_link(g_fs.lowerfd, lp);
+		if (link) {
 			std::lock_guard<std::mutex> lk(g_fs.mu);
-			auto t = g_fs.names->decode(target);
+			auto t = g_fs.names->decode(link.value());
 			if (t)
 				st->st_size = static_cast<off_t>(t.value().size());
 		}
@@ -191,13 +189,11 @@ int fs_readlink(const char *path, char *buf, size_t size)
 	std::string lp;
 	if (int rc = resolve(path, lp))
 		return rc;
-	std::string target(PATH_MAX, '\0');
-	ssize_t n = readlinkat(g_fs.lowerfd, lp.c_str(), target.data(), target.size());
-	if (n < 0)
-		return -errno;
-	target.resize(static_cast<std::size_t>(n));
+	auto link = offline::read_link(g_fs.lowerfd, lp);
+	if (!link)
+		return link.error().code;
 	std::lock_guard<std::mutex> lk(g_fs.mu);
-	auto t = g_fs.names->decode(target);
+	auto t = g_fs.names->decode(link.value());
 	if (!t) {
 		g_fs.note(lp, "link target: " + t.error().reason);
 		return -EIO;
@@ -364,14 +360,10 @@ int main(int argc, char **argv)
 		std::fprintf(stderr, "ecryptfs-fuse: %s: %s\n", real, std::strerror(errno));
 		return 1;
 	}
-	if (!ko.any()) {
-		std::fprintf(stderr, "ecryptfs-fuse: no key given (-p, -w, -k or a file option; see --help)\n");
-		return 2;
-	}
-	auto keys = offline::gather_keys(ko);
+	auto keys = offline::required_keys(ko);
 	if (!keys) {
 		std::fprintf(stderr, "ecryptfs-fuse: %s\n", keys.error().reason.c_str());
-		return 1;
+		return keys.error().code == -ENOKEY ? 2 : 1;
 	}
 	g_fs.keys.emplace(std::move(keys.value()));
 	g_fs.names.emplace(*g_fs.keys);

@@ -6,6 +6,7 @@
 #include "libecryptfs/offline.h"
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -135,6 +136,23 @@ Result<OfflineKeys> gather_keys(const KeyOptions &ko)
 			return added.error();
 	}
 	return keys;
+}
+
+Result<OfflineKeys> required_keys(const KeyOptions &ko)
+{
+	if (!ko.any())
+		return Error{-ENOKEY, "no key given (-p, -w, -k or a file option; see --help)"};
+	return gather_keys(ko);
+}
+
+Result<std::string> read_link(int dirfd, const std::string &name)
+{
+	std::string target(PATH_MAX, '\0');
+	ssize_t n = readlinkat(dirfd, name.c_str(), target.data(), target.size());
+	if (n < 0)
+		return Error{-errno, std::string("cannot read the link: ") + std::strerror(errno)};
+	target.resize(static_cast<std::size_t>(n));
+	return target;
 }
 
 namespace {

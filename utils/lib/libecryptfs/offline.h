@@ -68,6 +68,11 @@ extern const char *const kKeyOptionsHelp;
  * (unless --wrapping-passphrase-file), then the mount passphrase (-p).
  */
 Result<OfflineKeys> gather_keys(const KeyOptions &ko);
+/* The same, failing with "no key given" when @ko names no source. */
+Result<OfflineKeys> required_keys(const KeyOptions &ko);
+
+/* The target of the symlink @name in @dirfd, as stored (encrypted or not). */
+Result<std::string> read_link(int dirfd, const std::string &name);
 
 /* One entry of a lower tree. */
 struct Entry {
