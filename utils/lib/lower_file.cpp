@@ -382,19 +382,38 @@ Status LowerFile::unlock(OfflineKeys &keys)
 
 Status LowerFile::read_extent(std::uint64_t n, std::uint8_t *out)
 {
+	return read_extents(n, 1, out);
+}
+
+Status LowerFile::read_extents(std::uint64_t first, std::size_t count, std::uint8_t *out)
+{
 	if (!cipher_)
 		return Error{-ENOKEY, "the file is not unlocked"};
-	if (n > (UINT64_MAX - data_offset_) / kExtentSize - 1) {
-		std::memset(out, 0, kExtentSize);
-		return Error{-EFBIG, "data extent " + num(n) + " lies beyond any possible file"};
+	if (first > (UINT64_MAX - data_offset_) / kExtentSize - count) {
+		std::memset(out, 0, count * kExtentSize);
+		return Error{-EFBIG, "data extent " + num(first) + " lies beyond any possible file"};
 	}
-	std::uint64_t off = data_offset_ + n * kExtentSize;
-	long long got = pread_full(fd_.get(), out, kExtentSize, off);
+	/* One read for the run, then each extent on its own. */
+	long long got = pread_full(fd_.get(), out, count * kExtentSize, data_offset_ + first * kExtentSize);
 	if (got < 0) {
-		std::memset(out, 0, kExtentSize);
-		return Error{static_cast<int>(got), "reading data extent " + num(n) + " failed: " +
+		std::memset(out, 0, count * kExtentSize);
+		return Error{static_cast<int>(got), "reading data extent " + num(first) + " failed: " +
 							     std::strerror(static_cast<int>(-got))};
 	}
+	for (std::size_t i = 0; i < count; i++) {
+		auto r = decrypt_extent(first + i, out + i * kExtentSize,
+					std::min<long long>(std::max<long long>(got - static_cast<long long>(i * kExtentSize), 0),
+							    kExtentSize));
+		if (!r) {
+			std::memset(out + i * kExtentSize, 0, (count - i) * kExtentSize);
+			return r;
+		}
+	}
+	return Ok{};
+}
+
+Status LowerFile::decrypt_extent(std::uint64_t n, std::uint8_t *out, long long got)
+{
 	if (got < static_cast<long long>(kExtentSize)) {
 		std::memset(out, 0, kExtentSize);
 		if (got == 0)
@@ -424,9 +443,11 @@ Result<std::size_t> LowerFile::read(std::uint64_t off, std::span<std::uint8_t> o
 		std::size_t in = static_cast<std::size_t>(pos % kExtentSize);
 		std::size_t take = std::min(kExtentSize - in, len - done);
 		if (in == 0 && take == kExtentSize) {
-			auto r = read_extent(n, out.data() + done);
+			std::size_t run = (len - done) / kExtentSize;
+			auto r = read_extents(n, run, out.data() + done);
 			if (!r)
 				return r.error();
+			take = run * kExtentSize;
 		} else {
 			auto r = read_extent(n, tmp);
 			if (!r)

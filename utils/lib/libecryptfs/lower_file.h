@@ -128,6 +128,9 @@ public:
 	 * disk (then @out is zero-filled), with the reason.
 	 */
 	Status read_extent(std::uint64_t n, std::uint8_t *out);
+	/* read_extent() of @count extents from @first with one read of the
+	 * lower file; the first failure zero-fills the rest and is returned. */
+	Status read_extents(std::uint64_t first, std::size_t count, std::uint8_t *out);
 
 	/*
 	 * Plaintext bytes at @off, at most @out.size(), up to the size field.
@@ -149,6 +152,8 @@ public:
 private:
 	LowerFile() = default;
 	Status parse(std::span<const std::uint8_t> buf, bool from_xattr);
+	/* Extent @n of which @got bytes were read into @out: checked, decrypted. */
+	Status decrypt_extent(std::uint64_t n, std::uint8_t *out, long long got);
 
 	Fd fd_;
 	std::uint64_t size_ = 0;
