@@ -54,8 +54,11 @@ as_user alice mkdir /home/alice/Private-fuse
 printf 'alicepw\n' | as_user alice $B/ecryptfs-fuse -w /home/alice/.ecryptfs/wrapped-passphrase \
 	/home/alice/.Private /home/alice/Private-fuse || fail "ecryptfs-fuse as alice"
 grep -q ' /home/alice/Private-fuse fuse.ecryptfs ro,' /proc/mounts || fail "no read-only FUSE mount: $(grep Private-fuse /proc/mounts)"
-diff -r --no-dereference /tmp/plain /home/alice/Private-fuse || fail "the FUSE view differs"
-diff /tmp/meta-module <(meta_list /home/alice/Private-fuse) || fail "FUSE: modes, times or sizes differ"
+# Only alice may look into her FUSE mount (no allow_other), root neither.
+as_user alice diff -r --no-dereference /tmp/plain /home/alice/Private-fuse || fail "the FUSE view differs"
+diff /tmp/meta-module <(as_user alice bash -c ". $ECRYPTFS_SRC/tests/offline/lib-tree.sh; meta_list /home/alice/Private-fuse") ||
+	fail "FUSE: modes, times or sizes differ"
+ls /home/alice/Private-fuse >/dev/null 2>&1 && fail "root sees into alice's FUSE mount without allow_other"
 as_user alice fusermount3 -u /home/alice/Private-fuse || fail "fusermount3 -u as alice"
 grep -q Private-fuse /proc/mounts && fail "still mounted after fusermount3 -u"
 log "ecryptfs-fuse as alice (${SECONDS}s)"
