@@ -11,9 +11,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -88,6 +90,16 @@ struct Extract {
 
 	void fail(const std::string &who, const std::string &why) { failed.push_back({who, why}); }
 
+	/* Why @out could not be created: EEXIST means a second lower name
+	 * decoding to the same name (DEST started new or empty). */
+	static std::string create_error(const offline::Entry &e, const std::string &out)
+	{
+		if (errno == EEXIST)
+			return "another lower name decodes to " + e.plain_path +
+			       " too: skipped (with everything below it)";
+		return "cannot create " + out + ": " + std::strerror(errno);
+	}
+
 	std::string out_path(const offline::Entry &e) const
 	{
 		return e.plain_path.empty() ? dest : dest + "/" + e.plain_path;
@@ -145,7 +157,7 @@ struct Extract {
 		}
 		Fd fd(::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
 		if (!fd) {
-			fail(who, "cannot create " + out + ": " + std::strerror(errno));
+			fail(who, create_error(e, out));
 			return;
 		}
 		files++;
@@ -197,8 +209,10 @@ struct Extract {
 			fail(e.lower_path, "name kept encrypted: " + e.name_error->reason);
 		const std::string out = out_path(e);
 		if (S_ISDIR(e.st.st_mode)) {
-			if (!e.plain_path.empty() && mkdir(out.c_str(), 0700) && errno != EEXIST) {
-				fail(who, "cannot create " + out + ": " + std::strerror(errno));
+			/* DEST is new or empty: an existing name is a second lower
+			 * name decoding to the same name, never something to enter. */
+			if (!e.plain_path.empty() && mkdir(out.c_str(), 0700)) {
+				fail(who, create_error(e, out));
 				return false;
 			}
 			dirs++;
@@ -212,11 +226,11 @@ struct Extract {
 				return false;
 			}
 			const std::string &target = link.value();
-			auto t = names->decode(target);
+			auto t = names->decode(target, true);
 			if (!t)
 				fail(who, "link target kept encrypted: " + t.error().reason);
 			if (symlink((t ? t.value() : target).c_str(), out.c_str())) {
-				fail(who, "cannot create the link " + out + ": " + std::strerror(errno));
+				fail(who, create_error(e, out));
 				return false;
 			}
 			set_meta(-1, out, e.st, true);
@@ -229,7 +243,7 @@ struct Extract {
 		}
 		if (S_ISFIFO(e.st.st_mode)) {
 			if (mkfifo(out.c_str(), 0600))
-				fail(who, "cannot create the fifo " + out + ": " + std::strerror(errno));
+				fail(who, create_error(e, out));
 			else {
 				set_meta(-1, out, e.st, false);
 				fifos++;
@@ -286,7 +300,14 @@ int main(int argc, char **argv)
 		if (dest_exists) {
 			bool empty_dir = false;
 			if (S_ISDIR(dst.st_mode)) {
-				empty_dir = rmdir(dest.c_str()) == 0 && mkdir(dest.c_str(), 0700) == 0;
+				std::unique_ptr<DIR, int (*)(DIR *)> d(opendir(dest.c_str()), closedir);
+				empty_dir = d != nullptr;
+				while (d && empty_dir) {
+					dirent *de = readdir(d.get());
+					if (!de)
+						break;
+					empty_dir = !std::strcmp(de->d_name, ".") || !std::strcmp(de->d_name, "..");
+				}
 			}
 			if (!empty_dir) {
 				std::fprintf(stderr, "ecryptfs-extract: %s exists and is not an empty directory\n",

@@ -174,7 +174,7 @@ struct Fsck {
 				problem(who, link.error().reason);
 				return false;
 			}
-			auto t = decoder->decode(link.value());
+			auto t = decoder->decode(link.value(), true);
 			if (!t && (t.error().code != -ENOKEY || have_keys))
 				problem(who, "link target: " + t.error().reason);
 			return false;

@@ -176,7 +176,7 @@ int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *)
 		auto link = offline::read_link(g_fs.lowerfd, lp);
 		if (link) {
 			std::lock_guard<std::mutex> lk(g_fs.mu);
-			auto t = g_fs.names->decode(link.value());
+			auto t = g_fs.names->decode(link.value(), true);
 			if (t)
 				st->st_size = static_cast<off_t>(t.value().size());
 		}
@@ -193,7 +193,7 @@ int fs_readlink(const char *path, char *buf, size_t size)
 	if (!link)
 		return link.error().code;
 	std::lock_guard<std::mutex> lk(g_fs.mu);
-	auto t = g_fs.names->decode(link.value());
+	auto t = g_fs.names->decode(link.value(), true);
 	if (!t) {
 		g_fs.note(lp, "link target: " + t.error().reason);
 		return -EIO;

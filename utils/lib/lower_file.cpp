@@ -515,7 +515,17 @@ std::optional<std::string> NameDecoder::sig_of(std::string_view lower_name)
 	return to_hex({t.value().pkt.sig, kSigSize});
 }
 
-Result<std::string> NameDecoder::decode(std::string_view lower_name)
+Result<std::string> NameDecoder::decode(std::string_view lower_name, bool link_target)
+{
+	auto r = decrypt(lower_name);
+	if (r && !link_target &&
+	    (r.value() == "." || r.value() == ".." || r.value().find('/') != std::string::npos))
+		return Error{-EINVAL, "the name decrypts to \"" + r.value() +
+					      "\", which is not a file name (a crafted or damaged name): refused"};
+	return r;
+}
+
+Result<std::string> NameDecoder::decrypt(std::string_view lower_name)
 {
 	if (!ecryptfs_fname_is_encrypted(lower_name.data(), lower_name.size()))
 		return std::string(lower_name);

@@ -184,13 +184,18 @@ public:
 	explicit NameDecoder(OfflineKeys &keys) : keys_(&keys) {}
 	/*
 	 * -EINVAL for a malformed encrypted name, -ENOKEY when its key is not
-	 * available (the reason names the signature).
+	 * available (the reason names the signature).  A directory entry
+	 * (@link_target false) that decrypts to something that is not a file
+	 * name ("", ".", "..", anything with a '/') is refused with -EINVAL:
+	 * a crafted lower tree must not steer a copy outside its destination.
 	 */
-	Result<std::string> decode(std::string_view lower_name);
+	Result<std::string> decode(std::string_view lower_name, bool link_target = false);
 	/* The filename key signature a lower name needs (nullopt: plain name). */
 	static std::optional<std::string> sig_of(std::string_view lower_name);
 
 private:
+	Result<std::string> decrypt(std::string_view lower_name);
+
 	OfflineKeys *keys_;
 	/* sig + cipher code -> the cipher that worked */
 	std::map<std::pair<std::string, std::uint8_t>, FilenameCipher> ciphers_;
