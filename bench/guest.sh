@@ -293,6 +293,7 @@ for round in $(seq 1 "${BENCH_ROUNDS:-1}"); do
 				ro_write /mnt/upper
 				umount /mnt/upper || fail "cannot unmount the ours mount"
 				unload_ecryptfs
+				modprobe fuse 2>/dev/null || true
 				"$ECRYPTFS_BUILD/bin/ecryptfs-fuse" -k /mnt/lower/enc /mnt/upper ||
 					fail "ecryptfs-fuse failed"
 				ro_read /mnt/upper
@@ -302,6 +303,7 @@ for round in $(seq 1 "${BENCH_ROUNDS:-1}"); do
 				# gocryptfs (default settings: AES-256-GCM) written through
 				# its own mount, then mounted read-only.
 				unload_ecryptfs
+				modprobe fuse 2>/dev/null || true
 				mkdir /mnt/lower/gc
 				printf 'bench passphrase\n' > /run/gc.pass
 				gocryptfs -q -init -passfile /run/gc.pass /mnt/lower/gc || fail "gocryptfs -init failed"
