@@ -76,21 +76,24 @@ $BIN/ecryptfs-extract -q $low $T/nokey > $T/log 2>&1
 check "no key: exit 2" [ $? = 2 ]
 
 # A crafted tree: an encrypted name that decrypts to "../escaped" and
-# two lower names for one plaintext name (a symlink to / first, then a
+# two lower names for one plaintext name (a symlink first, then a
 # directory): nothing may be written outside DEST.
 if [ -x $BIN/ecryptfs-fname ]; then
 	mkdir -p $T/crafted
 	evil=$($BIN/ecryptfs-fname --symlink encrypt ../escaped < $T/pass) || fail "ecryptfs-fname"
 	same=$($BIN/ecryptfs-fname encrypt dup < $T/pass) || fail "ecryptfs-fname"
 	cp $T/low-aes-16/size-1 "$T/crafted/$evil"
-	ln -s / $T/crafted/dup
-	mkdir "$T/crafted/$same"
-	cp $T/low-aes-16/size-1 "$T/crafted/$same/"
+	# The symlink (encrypted name, sorts first) points to a trap directory;
+	# the directory (plain name "dup") holds a file.
+	mkdir -p $T/trap
+	ln -s $T/trap "$T/crafted/$same"
+	mkdir $T/crafted/dup
+	cp $T/low-aes-16/size-1 $T/crafted/dup/
 	mkdir -p $T/crafted-dest
 	$BIN/ecryptfs-extract -q --passphrase-file $T/pass $T/crafted $T/crafted-dest/out > $T/log 2>&1
 	check "crafted: extract exits 1" [ $? = 1 ]
 	check "crafted: nothing escaped DEST" [ ! -e $T/crafted-dest/escaped ]
-	check "crafted: nothing written through the symlink" [ ! -e /size-1 ]
+	check "crafted: nothing written through the symlink" [ ! -e $T/trap/size-1 ]
 	check "crafted: the ../ name is refused" grep -q 'decrypts to "../escaped", which is not a file name' $T/log
 	check "crafted: the duplicate is skipped" grep -q 'another lower name decodes to dup too' $T/log
 	out=$($BIN/ecryptfs-fsck --passphrase-file $T/pass $T/crafted 2>&1)
