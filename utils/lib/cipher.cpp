@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -33,18 +35,29 @@ struct ProviderUnload {
 using ProviderPtr = std::unique_ptr<OSSL_PROVIDER, ProviderUnload>;
 using CtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
+struct MdFree {
+	void operator()(EVP_MD *m) const noexcept { EVP_MD_free(m); }
+};
+
 /*
  * A library context of our own with the default and the legacy providers:
  * blowfish and cast5 live in OpenSSL 3's legacy provider, and loading it
  * into the global context would change what the rest of the process sees.
- * The providers stay loaded until the process exits.
+ * The providers stay loaded until the process exits, and so do the
+ * algorithms fetched from them: an OpenSSL 3 fetch searches the provider
+ * tables, and opening a file (two ciphers) and every extent (the MD5 of its
+ * IV) would otherwise pay for one.
  */
 struct Providers {
-	/* Declaration order matters: the providers go before their context. */
+	/* Declaration order matters: what was fetched goes before the
+	 * providers, the providers before their context. */
 	std::unique_ptr<OSSL_LIB_CTX, LibCtxFree> ctx{OSSL_LIB_CTX_new()};
 	ProviderPtr base;
 	ProviderPtr legacy_provider;
 	bool legacy = false;
+	std::mutex mu;
+	std::map<std::string, std::unique_ptr<EVP_CIPHER, CipherFree>> ciphers;
+	std::unique_ptr<EVP_MD, MdFree> md5;
 
 	Providers()
 	{
@@ -53,7 +66,20 @@ struct Providers {
 		base.reset(OSSL_PROVIDER_load(ctx.get(), "default"));
 		legacy_provider.reset(OSSL_PROVIDER_load(ctx.get(), "legacy"));
 		legacy = legacy_provider != nullptr;
+		md5.reset(EVP_MD_fetch(ctx.get(), "MD5", nullptr));
 		ERR_clear_error();
+	}
+
+	const EVP_CIPHER *cipher(const char *name)
+	{
+		std::lock_guard<std::mutex> lk(mu);
+		auto it = ciphers.find(name);
+		if (it != ciphers.end())
+			return it->second.get();
+		std::unique_ptr<EVP_CIPHER, CipherFree> alg(EVP_CIPHER_fetch(ctx.get(), name, nullptr));
+		if (!alg)
+			return nullptr;
+		return (ciphers[name] = std::move(alg)).get();
 	}
 };
 
@@ -128,8 +154,7 @@ Result<BlockCipher> BlockCipher::create(std::string_view cipher, Mode mode,
 						  std::to_string(key.size()) +
 						  "-byte key is not available in OpenSSL "
 						  "(twofish and cast6 work only in the kernel)"};
-	std::unique_ptr<EVP_CIPHER, CipherFree> alg(
-		EVP_CIPHER_fetch(providers().ctx.get(), name, nullptr));
+	const EVP_CIPHER *alg = providers().cipher(name);
 	if (!alg)
 		return ossl_error(-EOPNOTSUPP, std::string("OpenSSL cannot load ") + name +
 						       " (is the legacy provider installed?)");
@@ -137,7 +162,7 @@ Result<BlockCipher> BlockCipher::create(std::string_view cipher, Mode mode,
 	st->name = name;
 	for (int encrypt = 0; encrypt < 2; encrypt++) {
 		CtxPtr ctx(EVP_CIPHER_CTX_new());
-		if (!ctx || !EVP_CipherInit_ex2(ctx.get(), alg.get(), nullptr, nullptr, encrypt,
+		if (!ctx || !EVP_CipherInit_ex2(ctx.get(), alg, nullptr, nullptr, encrypt,
 					       nullptr))
 			return ossl_error(-EIO, std::string(name) + " init");
 		if (static_cast<std::size_t>(EVP_CIPHER_CTX_get_key_length(ctx.get())) != key.size() &&
@@ -149,7 +174,7 @@ Result<BlockCipher> BlockCipher::create(std::string_view cipher, Mode mode,
 			return ossl_error(-EIO, std::string(name) + " key setup");
 		(encrypt ? st->enc : st->dec) = std::move(ctx);
 	}
-	auto block = static_cast<std::size_t>(EVP_CIPHER_get_block_size(alg.get()));
+	auto block = static_cast<std::size_t>(EVP_CIPHER_get_block_size(alg));
 	return BlockCipher(std::move(st), block);
 }
 
@@ -181,7 +206,8 @@ Status md5(std::span<const std::uint8_t> data, std::uint8_t out[16])
 {
 	std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
 	unsigned int outl = 0;
-	if (!ctx || !EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) ||
+	const EVP_MD *alg = providers().md5.get();
+	if (!ctx || !alg || !EVP_DigestInit_ex2(ctx.get(), alg, nullptr) ||
 	    !EVP_DigestUpdate(ctx.get(), data.data(), data.size()) ||
 	    !EVP_DigestFinal_ex(ctx.get(), out, &outl) || outl != 16)
 		return ossl_error(-EIO, "MD5");
