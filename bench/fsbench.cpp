@@ -582,6 +582,27 @@ int report(const std::string &tsv, const std::string &json_path, const std::stri
 		dat << '"' << name << "\" " << (rr ? *rr : 0) << ' ' << (rp ? *rp : 0) << '\n';
 	}
 	js << "  ]\n}\n";
+	// The module-free configurations (issue 22): ecryptfs-fuse beside
+	// gocryptfs, both FUSE, on the read-only workloads; ours (the module)
+	// for scale.
+	bool any_fuse = false;
+	for (const auto &name : order)
+		any_fuse = any_fuse || rows[name].count("fuse") || rows[name].count("gocryptfs");
+	if (any_fuse) {
+		std::printf("\nwithout the module (FUSE, read-only): ecryptfs-fuse beside gocryptfs; "
+			    "fuse/gocfs above 1: ecryptfs-fuse is faster\n");
+		std::printf("%-*s %-8s %12s %12s %12s %10s\n", w, "workload", "unit", "fuse", "gocryptfs",
+			    "ours", "fuse/gocfs");
+		for (const auto &name : order) {
+			const auto &row = rows[name];
+			if (!row.count("fuse") && !row.count("gocryptfs"))
+				continue;
+			std::printf("%-*s %-8s", w, name.c_str(), row.begin()->second.begin()->second.unit.c_str());
+			for (const char *c : {"fuse", "gocryptfs", "ours"})
+				std::printf(" %12s", fmt(median_of(row, c, amount_of), "%.1f").c_str());
+			std::printf(" %10s\n", fmt(ratio(row, "fuse", "gocryptfs")).c_str());
+		}
+	}
 	if (!any_bytes)
 		return 0;
 	// The lower device's bytes: MiB read and written during each workload

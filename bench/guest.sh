@@ -149,6 +149,11 @@ run_workloads() {
 		rm -rf "$d/many"
 	fi
 	[ "$pass" != slow ] || return 0
+	if selected ro; then
+		ro_write "$d"
+		ro_read "$d"
+		rm -rf "$d/ro.big" "$d/ro.many" "$d/ro.fio"
+	fi
 	if selected tree; then
 		mkdir "$d/tree"
 		cold
@@ -194,6 +199,28 @@ run_workloads() {
 		measure rand-rw-4k-${BENCH_FIOBIG_MIB}MiB fio_run randrw "$d/fio.big" "$BENCH_FIOBIG_MIB" "$BENCH_FIOBIG_SECONDS"
 		rm -f "$d/fio.big"
 	fi
+}
+
+# The read-only group (issue 22), in two halves so that a read-only mount
+# can sit between them: ro_write DIR writes a BENCH_SIZE_MIB MiB file,
+# BENCH_FILES files of 4 KiB and a BENCH_FIO_MIB MiB file (not timed);
+# ro_read DIR reads them cold: sequentially, file by file, and at random
+# (fio randread).
+ro_write() {
+	local d=$1
+	"$fsbench" seqwrite "$d/ro.big" "$BENCH_SIZE_MIB" > /dev/null || fail "ro: writing the big file failed"
+	mkdir "$d/ro.many"
+	"$fsbench" create "$d/ro.many" "$BENCH_FILES" 4096 > /dev/null || fail "ro: creating the files failed"
+	"$fsbench" seqwrite "$d/ro.fio" "$BENCH_FIO_MIB" > /dev/null || fail "ro: writing the fio file failed"
+}
+ro_read() {
+	local d=$1
+	cold
+	measure ro-seq-read-cold "$fsbench" seqread "$d/ro.big"
+	cold
+	measure ro-read-files-cold "$fsbench" readfiles "$d/ro.many" "$BENCH_FILES"
+	cold
+	measure ro-rand-read-4k fio_run randread "$d/ro.fio" "$BENCH_FIO_MIB" "$BENCH_FIO_SECONDS"
 }
 
 # lower_dev PASS: the block device the pass's ext4 goes on.
@@ -256,6 +283,36 @@ for round in $(seq 1 "${BENCH_ROUNDS:-1}"); do
 				run_workloads /mnt/upper "$kind"
 				umount /mnt/upper || fail "cannot unmount the $config mount"
 				keyctl clear @u ;;
+			fuse)
+				# ecryptfs-fuse: the tree written by our module, then
+				# read with no module loaded (the read-only group only).
+				reload_module ours
+				sig=$(add_passphrase_key "bench passphrase")
+				mount_ecryptfs /mnt/lower/enc /mnt/upper "$sig" \
+					"ecryptfs_cipher=$BENCH_CIPHER,ecryptfs_key_bytes=$BENCH_KEY_BYTES"
+				ro_write /mnt/upper
+				umount /mnt/upper || fail "cannot unmount the ours mount"
+				unload_ecryptfs
+				modprobe fuse 2>/dev/null || true
+				"$ECRYPTFS_BUILD/bin/ecryptfs-fuse" -k /mnt/lower/enc /mnt/upper ||
+					fail "ecryptfs-fuse failed"
+				ro_read /mnt/upper
+				fusermount3 -u /mnt/upper || fail "cannot unmount ecryptfs-fuse"
+				keyctl clear @u ;;
+			gocryptfs)
+				# gocryptfs (default settings: AES-256-GCM) written through
+				# its own mount, then mounted read-only.
+				unload_ecryptfs
+				modprobe fuse 2>/dev/null || true
+				mkdir /mnt/lower/gc
+				printf 'bench passphrase\n' > /run/gc.pass
+				gocryptfs -q -init -passfile /run/gc.pass /mnt/lower/gc || fail "gocryptfs -init failed"
+				gocryptfs -q -passfile /run/gc.pass /mnt/lower/gc /mnt/upper || fail "gocryptfs mount failed"
+				ro_write /mnt/upper
+				fusermount3 -u /mnt/upper || fail "cannot unmount gocryptfs"
+				gocryptfs -q -ro -passfile /run/gc.pass /mnt/lower/gc /mnt/upper || fail "gocryptfs -ro failed"
+				ro_read /mnt/upper
+				fusermount3 -u /mnt/upper || fail "cannot unmount gocryptfs" ;;
 			*) fail "unknown configuration $config" ;;
 			esac
 			umount /mnt/lower || fail "cannot unmount $dev"

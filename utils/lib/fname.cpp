@@ -10,160 +10,36 @@
 #include <memory>
 #include <vector>
 
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/provider.h>
-
 #include <keyutils.h>
 
 #include "ecryptfs/fname.h"
 #include "ecryptfs/header.h"
 #include "libecryptfs/auth_tok.h"
+#include "libecryptfs/cipher.h"
 
 namespace ecryptfs {
 
 namespace {
 
-struct LibCtxFree {
-	void operator()(OSSL_LIB_CTX *c) const noexcept { OSSL_LIB_CTX_free(c); }
-};
-struct CipherFree {
-	void operator()(EVP_CIPHER *c) const noexcept { EVP_CIPHER_free(c); }
-};
-struct CipherCtxFree {
-	void operator()(EVP_CIPHER_CTX *c) const noexcept { EVP_CIPHER_CTX_free(c); }
-};
-struct MdCtxFree {
-	void operator()(EVP_MD_CTX *c) const noexcept { EVP_MD_CTX_free(c); }
-};
-
-/*
- * A library context of our own with the default and the legacy providers:
- * blowfish and cast5 live in OpenSSL 3's legacy provider, and loading it
- * into the global context would change what the rest of the process sees.
- * The providers stay loaded until the process exits.
- */
-struct ProviderUnload {
-	void operator()(OSSL_PROVIDER *p) const noexcept { OSSL_PROVIDER_unload(p); }
-};
-using ProviderPtr = std::unique_ptr<OSSL_PROVIDER, ProviderUnload>;
-
-struct Providers {
-	/* Declaration order matters: the providers go before their context. */
-	std::unique_ptr<OSSL_LIB_CTX, LibCtxFree> ctx{OSSL_LIB_CTX_new()};
-	ProviderPtr base;
-	ProviderPtr legacy_provider;
-	bool legacy = false;
-
-	Providers()
-	{
-		if (!ctx)
-			return;
-		base.reset(OSSL_PROVIDER_load(ctx.get(), "default"));
-		legacy_provider.reset(OSSL_PROVIDER_load(ctx.get(), "legacy"));
-		legacy = legacy_provider != nullptr;
-		ERR_clear_error();
-	}
-};
-
-Providers &providers()
-{
-	static Providers p;
-	return p;
-}
-
-/* OpenSSL's name for the ECB mode of a kernel cipher with @key_bytes. */
-const char *openssl_ecb_name(std::string_view cipher, std::size_t key_bytes)
-{
-	if (cipher == "aes") {
-		switch (key_bytes) {
-		case 16: return "AES-128-ECB";
-		case 24: return "AES-192-ECB";
-		case 32: return "AES-256-ECB";
-		default: return nullptr;
-		}
-	}
-	if (cipher == "blowfish")
-		return "BF-ECB";
-	if (cipher == "des3_ede")
-		return "DES-EDE3-ECB";
-	if (cipher == "cast5")
-		return "CAST5-ECB";
-	return nullptr;
-}
-
-Error ossl_error(int code, std::string what)
-{
-	unsigned long e = ERR_get_error();
-	if (e) {
-		char buf[256];
-		ERR_error_string_n(e, buf, sizeof(buf));
-		what += ": ";
-		what += buf;
-	}
-	ERR_clear_error();
-	return {code, std::move(what)};
-}
-
 int md5_cb(void *, const std::uint8_t *data, std::size_t len, std::uint8_t *out)
 {
-	std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-	unsigned int outl = 0;
-	if (!ctx || !EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) ||
-	    !EVP_DigestUpdate(ctx.get(), data, len) ||
-	    !EVP_DigestFinal_ex(ctx.get(), out, &outl) || outl != ECRYPTFS_FNAME_DIGEST_BYTES) {
-		ERR_clear_error();
-		return -EIO;
-	}
-	return 0;
+	return md5({data, len}, out).ok() ? 0 : -EIO;
 }
 
 } // namespace
 
 bool fname_cipher_available(std::string_view cipher)
 {
-	if (cipher == "aes" || cipher == "des3_ede")
-		return true;
-	if (cipher == "blowfish" || cipher == "cast5")
-		return providers().legacy;
-	return false;
+	return cipher_available(cipher);
 }
 
 Status ecb_crypt(std::string_view cipher, std::span<const std::uint8_t> key, bool encrypt,
 		 std::span<const std::uint8_t> in, std::uint8_t *out)
 {
-	const char *name = openssl_ecb_name(cipher, key.size());
-	if (!name)
-		return Error{-EOPNOTSUPP, "cipher " + std::string(cipher) + " with a " +
-						  std::to_string(key.size()) +
-						  "-byte key is not available in OpenSSL "
-						  "(twofish and cast6 names work only in the kernel)"};
-	std::unique_ptr<EVP_CIPHER, CipherFree> alg(
-		EVP_CIPHER_fetch(providers().ctx.get(), name, nullptr));
-	if (!alg)
-		return ossl_error(-EOPNOTSUPP, std::string("OpenSSL cannot load ") + name +
-						       " (is the legacy provider installed?)");
-	std::size_t block = static_cast<std::size_t>(EVP_CIPHER_get_block_size(alg.get()));
-	if (block == 0 || in.size() % block != 0)
-		return Error{-EINVAL, "ECB input is not a whole number of cipher blocks"};
-	std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
-	if (!ctx || !EVP_CipherInit_ex2(ctx.get(), alg.get(), nullptr, nullptr, encrypt ? 1 : 0,
-				       nullptr))
-		return ossl_error(-EIO, std::string(name) + " init");
-	if (static_cast<std::size_t>(EVP_CIPHER_CTX_get_key_length(ctx.get())) != key.size() &&
-	    !EVP_CIPHER_CTX_set_key_length(ctx.get(), static_cast<int>(key.size())))
-		return ossl_error(-EINVAL, std::string(name) + " does not take a " +
-						   std::to_string(key.size()) + "-byte key");
-	int outl = 0, finl = 0;
-	if (!EVP_CipherInit_ex2(ctx.get(), nullptr, key.data(), nullptr, -1, nullptr) ||
-	    !EVP_CIPHER_CTX_set_padding(ctx.get(), 0))
-		return ossl_error(-EIO, std::string(name) + " key setup");
-	if (!in.empty() &&
-	    !EVP_CipherUpdate(ctx.get(), out, &outl, in.data(), static_cast<int>(in.size())))
-		return ossl_error(-EIO, name);
-	if (!EVP_CipherFinal_ex(ctx.get(), out + outl, &finl))
-		return ossl_error(-EIO, std::string(name) + " final");
-	return Ok{};
+	auto bc = BlockCipher::create(cipher, BlockCipher::Mode::ecb, key);
+	if (!bc)
+		return bc.error();
+	return bc.value().crypt(encrypt, {}, in, out);
 }
 
 Result<FilenameCipher> FilenameCipher::create(std::string_view cipher, std::size_t key_bytes,
