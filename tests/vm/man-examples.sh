@@ -103,6 +103,15 @@ clean_root
 EXAMPLE_USER=manmig run_page ecryptfs-migrate-home.8 root
 [ -d /home/manmig/.ecryptfs ] || fail "migrate-home: no /home/manmig/.ecryptfs"
 
+# The offline tools' examples read an Ubuntu-style home with its owner's
+# login password: vm.*.offline-private runs exactly those commands
+# (ecryptfs-fsck, ecryptfs-extract and ecryptfs-fuse with -w on a home set up
+# by the reference tools), so they are counted here and not run twice.
+for page in ecryptfs-fsck.1 ecryptfs-extract.1 ecryptfs-fuse.1; do
+	grep -q "${page%.1}" "$ECRYPTFS_SRC/tests/vm/offline-private.sh" ||
+		fail "$page: tests/vm/offline-private.sh does not run it"
+	done_pages[$page]=1
+done
 for page in "$MAN"/*.[1-8]; do
 	page=${page##*/}
 	[ -n "${done_pages[$page]:-}" ] || fail "$page: its EXAMPLES were not run (add it to $0)"
