@@ -65,6 +65,17 @@ class Oracle:
                 self._content[key] = f.read()
         return self._content[key]
 
+    def find_page(self, piece):
+        """Where piece (a page or the tail of a file) occurs in any state of
+        any file, at a page-aligned offset (for the report)."""
+        for fid, states in self.states.items():
+            for v, _ in states:
+                c = self.content(fid, v)
+                for off in range(0, len(c), PAGE):
+                    if c[off:off + len(piece)] == piece:
+                        return "file %s version %d offset %d" % (fid, v, off)
+        return None
+
     def allowed(self, marks):
         """fid -> (required, [(ver, name)]) once marks d1..d<marks> are in."""
         out = {}
@@ -103,9 +114,10 @@ def walk(upper):
             name = n if rel == "." else os.path.join(rel, n)
             p = os.path.join(root, n)
             try:
-                st = os.lstat(p)
+                os.lstat(p)
                 with open(p, "rb") as f:
                     data = f.read()
+                    st = os.fstat(f.fileno())
                 if len(data) != st.st_size:
                     seen[name] = "size %d but %d bytes read" % (st.st_size, len(data))
                 else:
@@ -123,13 +135,17 @@ def describe_lower(lower):
             p = os.path.join(root, n)
             try:
                 with open(p, "rb") as f:
-                    head = f.read(24)
+                    body = f.read()
                 try:
-                    x = len(os.getxattr(p, "user.ecryptfs"))
+                    x = os.getxattr(p, "user.ecryptfs")
                 except OSError:
-                    x = 0
-                out.append("%s %d bytes, xattr %d, head %s" % (
-                    os.path.relpath(p, lower)[-24:], os.path.getsize(p), x, head.hex()))
+                    x = b""
+                zero = [i for i in range(0, len(body), PAGE) if not any(body[i:i + PAGE])]
+                out.append("%s %d bytes (%d zero pages%s), xattr %d bytes%s, head %s" % (
+                    os.path.relpath(p, lower)[-24:], len(body), len(zero),
+                    " from %d" % zero[0] if zero else "", len(x),
+                    " size %d" % int.from_bytes(x[:8], "big") if len(x) >= 8 else "",
+                    body[:24].hex()))
             except OSError as e:
                 out.append("%s: %s" % (n, e))
     return "; ".join(out)
@@ -161,8 +177,24 @@ def check_state(oracle, marks, seen):
         if not ok:
             sizes = sorted({len(oracle.content(f, v)) for f in owners[name]
                             for v, n in allowed[f][1] if n == name})
-            bad.append("%s: %d bytes that no allowed state holds (sizes allowed: %s)"
-                       % (name, len(got), sizes))
+            pages = []
+            for fid in owners[name]:
+                cands = [oracle.content(fid, v) for v, n in allowed[fid][1] if n == name]
+                pages += [off for off in range(0, len(got), PAGE)
+                          if not any(s[off:off + PAGE] == got[off:off + PAGE] for s in cands)]
+            zero = sum(1 for off in pages if not any(got[off:off + PAGE]))
+            if pages:
+                where = oracle.find_page(got[pages[0]:pages[0] + PAGE])
+                if where:
+                    pages_note = "; the first such page is %s" % where
+                else:
+                    pages_note = "; the first such page is in no state of any file"
+            else:
+                pages_note = ""
+            bad.append("%s: %d bytes that no allowed state holds (sizes allowed: %s; "
+                       "pages held by none: %d from offset %s, %d of them zeros%s)"
+                       % (name, len(got), sizes, len(pages), pages[0] if pages else "-", zero,
+                          pages_note))
     for fid, (required, states) in allowed.items():
         if required and fid not in found and all(n is not None for _, n in states):
             names = sorted({n for _, n in states})
@@ -227,10 +259,7 @@ def main():
             continue
         try:
             seen = walk(upper)
-            if any(isinstance(v, str) for v in seen.values()):
-                lower_view = describe_lower(lower)
-            else:
-                lower_view = ""
+            lower_view = describe_lower(lower)
         finally:
             for m in (upper, lower):
                 r = run(["umount", "-i", m] if m == upper else ["umount", m])

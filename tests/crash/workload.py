@@ -13,7 +13,10 @@ point where a state became durable ("durable": file, version: the file
 and its directory were fsynced).  After each durable point a mark
 "d<n>" goes into the dm-log-writes log of DM_NAME, so that the replay
 knows, at each crash point, which durable points precede it.  The state
-of every version is kept as ORACLE_DIR/<file>.<version>.
+of every version is kept as ORACLE_DIR/<file>.<version>.  A truncate
+down to a size inside a page records, before the truncated state, the
+old contents with that page's tail zeroed: the padding eCryptfs writes
+first, which the lower file system may make durable before the new size.
 At the end every file is read back through UPPER and compared with the
 model: the workload itself must leave the right bytes.
 """
@@ -28,6 +31,7 @@ import time
 
 upper, oracle, dm_name = sys.argv[1:4]
 rng = random.Random(20)
+PAGE = 4096
 journal = []
 model = {}      # file id -> [name, bytes, version]
 ids = {}        # name -> file id
@@ -90,6 +94,15 @@ def pwrite(fid, off, buf, flags=0):
 
 def truncate(fid, size):
     name, content, _ = model[fid]
+    end = min(-(-size // PAGE) * PAGE, len(content))
+    if size < len(content) and size < end:
+        # eCryptfs pads the new last extent with zeros before the size
+        # shrinks; the lower file system may make that page durable first
+        # (ext4 tears its own unsynced truncates the same way).  The
+        # file's state in between: the old size, that page's tail zeroed.
+        model[fid][1] = content[:size] + bytes(end - size) + content[end:]
+        model[fid][2] += 1
+        record(fid)
     os.truncate(path(name), size)
     new_state(fid, content[:size] + bytes(max(0, size - len(content))))
 
