@@ -13,6 +13,7 @@
 # silent loss), and after unmount and rmmod kmemleak reports nothing that
 # names the module.  The summary goes to $ECRYPTFS_OUT/failinject-summary.txt.
 . "$ECRYPTFS_SRC/tests/vm/lib.sh"
+. "$ECRYPTFS_SRC/tests/fault/lib-fault.sh"
 
 D=/sys/kernel/debug
 mountpoint -q $D || mount -t debugfs debugfs $D
@@ -20,7 +21,6 @@ for f in failslab fail_page_alloc fail_make_request; do
 	[ -d $D/$f ] || fail "$D/$f missing: not the debug kernel (scripts/debug-kernel)"
 done
 [ -e $D/kmemleak ] || fail "$D/kmemleak missing: not the debug kernel"
-here=$ECRYPTFS_SRC/tests/fault
 W=/run/fi
 mkdir -p $W
 mount -t tmpfs -o size=300m tmpfs $W
@@ -50,7 +50,7 @@ inject() {	# inject 0|1
 mkdir -p $U/a $U/b
 inject 1
 for d in a b; do
-	( echo 1 > /proc/self/make-it-fail; exec timeout 600 python3 "$here/writer.py" $U/$d $W/log.$d 60 300000 ) &
+	( echo 1 > /proc/self/make-it-fail; exec timeout 600 python3 "$FAULT_DIR/writer.py" $U/$d $W/log.$d 60 300000 ) &
 done
 rc=0
 wait || rc=$?
@@ -63,16 +63,10 @@ mount $loop $L || fail "remount lower"
 rmmod ecryptfs || fail "rmmod"
 load_ours
 mount_ecryptfs $L $U "$sig"
-lost=0 nok=0
-for d in a b; do
-	while read -r st name sum; do
-		[ "$st" = ok ] || continue
-		nok=$((nok + 1))
-		[ "$(sha256sum "$U/$d/$name" | cut -d' ' -f1)" = "$sum" ] || lost=$((lost + 1))
-	done < $W/log.$d
-done
+nok=$(cat $W/log.a $W/log.b | grep -c '^ok' || true)
+lost=$(( $(lost_files $U/a $W/log.a) + $(lost_files $U/b $W/log.b) ))
 nerr=$(cat $W/log.a $W/log.b | grep -c '^err' || true)
-errs=$(cat $W/log.a $W/log.b | awk '$1 == "err" { print $4 }' | sort | uniq -c | awk '{ printf "%s%s x%d", s, $2, $1; s = ", " }')
+errs=$(writer_errors $W/log.a $W/log.b)
 umnt $U
 umount $L
 losetup -d $loop
@@ -81,7 +75,7 @@ echo scan > $D/kmemleak
 sleep 5
 echo scan > $D/kmemleak
 leaks=$(grep -c ecryptfs $D/kmemleak || true)
-line="failinject on $ECRYPTFS_KVER: files fsynced $nok, lost $lost; errors the writers saw $nerr (${errs:-none}); kmemleak reports naming ecryptfs: $leaks"
+line="failinject on $ECRYPTFS_KVER: files fsynced $nok, lost $lost; errors the writers saw $nerr ($errs); kmemleak reports naming ecryptfs: $leaks"
 echo "$line" | tee "${ECRYPTFS_OUT:-/tmp}/failinject-summary.txt"
 [ $nok -gt 0 ] || fail "no file was written: nothing tested"
 [ $nerr -gt 0 ] || fail "no injected failure reached a writer: nothing tested"

@@ -9,16 +9,10 @@
 # each module of ECRYPTFS_PAIR; ours must pass, the reference's outcome is
 # reported ($ECRYPTFS_OUT/fault-summary.txt).
 . "$ECRYPTFS_SRC/tests/vm/lib.sh"
+. "$ECRYPTFS_SRC/tests/fault/lib-fault.sh"
 
-here=$ECRYPTFS_SRC/tests/fault
 W=/run/enospc
-mkdir -p $W
-mount -t tmpfs -o size=200m tmpfs $W || fail "tmpfs"
-L=$W/lower U=$W/upper
-mkdir -p $L $U
-modprobe loop 2>/dev/null || true
-sig=$(add_passphrase_key "enospc")
-summary=${ECRYPTFS_OUT:-/tmp}/fault-summary.txt
+fault_setup $W 200m "enospc"
 
 ours_bad=0
 for mod in $(ecryptfs_pair); do
@@ -30,8 +24,8 @@ for mod in $(ecryptfs_pair); do
 	mount -o loop $W/img $L || fail "mount"
 	mount_ecryptfs $L $U "$sig"
 	mkdir $U/a $U/b
-	timeout 300 python3 "$here/writer.py" $U/a $W/log.a 25 1000000 & p1=$!
-	timeout 300 python3 "$here/writer.py" $U/b $W/log.b 25 1000000 & p2=$!
+	timeout 300 python3 "$FAULT_DIR/writer.py" $U/a $W/log.a 25 1000000 & p1=$!
+	timeout 300 python3 "$FAULT_DIR/writer.py" $U/b $W/log.b 25 1000000 & p2=$!
 	for p in $p1 $p2; do
 		rc=0
 		wait $p || rc=$?
@@ -42,20 +36,9 @@ for mod in $(ecryptfs_pair); do
 	mount -o loop $W/img $L || fail "remount"
 	reload_module $mod
 	mount_ecryptfs $L $U "$sig"
-	lost=0 nok=0
-	for d in a b; do
-		while read -r st name sum; do
-			[ "$st" = ok ] || continue
-			nok=$((nok + 1))
-			got=$(sha256sum "$U/$d/$name" 2>&1 | cut -d' ' -f1) || true
-			if [ "$got" != "$sum" ]; then
-				echo "  $d/$name: fsynced, reads back $got" >&2
-				lost=$((lost + 1))
-			fi
-		done < $W/log.$d
-	done
-	errs=$(cat $W/log.a $W/log.b | awk '$1 == "err" { print $3 "/" $4 }' | sort | uniq -c |
-		awk '{ printf "%s%s x%d", s, $2, $1; s = ", " }')
+	nok=$(cat $W/log.a $W/log.b | grep -c '^ok' || true)
+	lost=$(( $(lost_files $U/a $W/log.a) + $(lost_files $U/b $W/log.b) ))
+	errs=$(writer_errors $W/log.a $W/log.b)
 	other=$(cat $W/log.a $W/log.b | awk '$1 == "err" && $4 != "ENOSPC"' | wc -l)
 	seen=0
 	for d in a b; do grep -q '^err.*ENOSPC' $W/log.$d && seen=$((seen + 1)); done
@@ -65,7 +48,7 @@ for mod in $(ecryptfs_pair); do
 	cp $W/again $U/again && cmp $W/again $U/again || again=failed
 	umnt $U
 	umount $L
-	line="$mod/enospc: files fsynced $nok, lost $lost; writers told of ENOSPC $seen of 2 (${errs:-none}); other errors $other; writes after freeing space: $again"
+	line="$mod/enospc: files fsynced $nok, lost $lost; writers told of ENOSPC $seen of 2 ($errs); other errors $other; writes after freeing space: $again"
 	echo "$line" | tee -a "$summary"
 	if [ $mod = ours ]; then
 		if [ $lost != 0 ] || [ $seen != 2 ] || [ $other != 0 ] || [ $again != ok ] || [ $nok = 0 ]; then

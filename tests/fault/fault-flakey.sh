@@ -13,17 +13,11 @@
 # (default "ours reference"); ours must pass, the reference's outcome is
 # reported (summary lines in $ECRYPTFS_OUT/fault-summary.txt).
 . "$ECRYPTFS_SRC/tests/vm/lib.sh"
+. "$ECRYPTFS_SRC/tests/fault/lib-fault.sh"
 
-here=$ECRYPTFS_SRC/tests/fault
 W=/run/fault
-mkdir -p $W
-mount -t tmpfs -o size=400m tmpfs $W || fail "tmpfs"
-L=$W/lower U=$W/upper
-mkdir -p $L $U
+fault_setup $W 400m "fault injection"
 modprobe dm-flakey || fail "modprobe dm-flakey"
-modprobe loop 2>/dev/null || true
-sig=$(add_passphrase_key "fault injection")
-summary=${ECRYPTFS_OUT:-/tmp}/fault-summary.txt
 : > "$summary"
 
 # table linear|MODE: the device's table (MODE: a dm-flakey feature).
@@ -37,20 +31,6 @@ table() {
 switch() {
 	dmsetup suspend --nolockfs --noflush ecfl && dmsetup load ecfl --table "$(table "$1")" &&
 		dmsetup resume ecfl || fail "switching the device to $1"
-}
-
-# verify: every file logged "ok" in $1 reads back through $U with its hash.
-verify() {
-	local bad=0 name sum got
-	while read -r st name sum; do
-		[ "$st" = ok ] || continue
-		got=$(sha256sum "$U/$name" 2>&1 | cut -d' ' -f1) || true
-		if [ "$got" != "$sum" ]; then
-			echo "  $name: fsynced before the fault, reads back $got" >&2
-			bad=$((bad + 1))
-		fi
-	done < "$1"
-	echo $bad
 }
 
 ours_bad=0
@@ -67,7 +47,7 @@ for mod in $(ecryptfs_pair); do
 		mkfs.ext4 -q -F -I 256 /dev/mapper/ecfl || fail "mkfs.ext4"
 		mount -t ext4 /dev/mapper/ecfl $L || fail "mount"
 		mount_ecryptfs $L $U "$sig"
-		timeout 300 python3 "$here/writer.py" $U $W/log 30 &
+		timeout 300 python3 "$FAULT_DIR/writer.py" $U $W/log 30 &
 		wpid=$!
 		sleep 8
 		# What was fsynced so far must survive; the journal is checkpointed
@@ -84,8 +64,7 @@ for mod in $(ecryptfs_pair); do
 		nbefore=$(grep -c '^ok' $W/before || true)
 		nok=$(grep -c '^ok' $W/log || true)
 		nerr=$(grep -c '^err' $W/log || true)
-		errs=$(awk '$1 == "err" { print $3 "/" $4 }' $W/log | sort | uniq -c |
-			awk '{ printf "%s%s x%d", s, $2, $1; s = ", " }')
+		errs=$(writer_errors $W/log)
 		timeout 120 umount $U || { umount -l $U; echo "umount of eCryptfs failed" >&2; }
 		timeout 120 umount $L || { umount -l $L; echo "umount of ext4 failed" >&2; }
 		fsck=0
@@ -93,12 +72,12 @@ for mod in $(ecryptfs_pair); do
 		mount -t ext4 /dev/mapper/ecfl $L || fail "$mod, $mode: ext4 does not mount after the fault (e2fsck $fsck)"
 		reload_module $mod
 		mount_ecryptfs $L $U "$sig"
-		lost=$(verify $W/before)
+		lost=$(lost_files $U $W/before)
 		umnt $U
 		umount $L
 		dmsetup remove ecfl
 		losetup -d "$loop"
-		line="$mod/$mode: files fsynced before the fault $nbefore, lost $lost; files written $nok, errors the writer saw $nerr (${errs:-none}); e2fsck status $fsck"
+		line="$mod/$mode: files fsynced before the fault $nbefore, lost $lost; files written $nok, errors the writer saw $nerr ($errs); e2fsck status $fsck"
 		echo "$line" | tee -a "$summary"
 		bad=0
 		[ "$lost" = 0 ] || bad=1
