@@ -3,8 +3,8 @@
 # vm-options: --append slub_debug=FZPU --timeout 4500
 #
 # The soak: for ECRYPTFS_SOAK_SECONDS (default 3600) our module runs, in
-# turns, fsx-ecryptfs (a new seed each round, 20000 operations, a real
-# remount hook) and tests/stress/concurrent (6 processes, 3000 operations,
+# turns, fsx-ecryptfs (a new seed each round, 5000 operations, a real
+# remount hook) and tests/stress/concurrent (6 processes, 1000 operations,
 # then a remount and the full verification), under slub_debug=FZPU
 # (redzones, poisoning, sanity checks of every slab object: a
 # use-after-free or overflow shows as a slab error in the kernel log,
@@ -28,19 +28,19 @@ end=$((SECONDS + secs))
 round=0 fsx_ops=0 conc_ops=0
 while [ $SECONDS -lt $end ]; do
 	round=$((round + 1))
-	"$fsx" --seed $((1000 + round)) --ops 20000 --max-size 256K --copy-range --splice \
+	"$fsx" --seed $((1000 + round)) --ops 5000 --max-size 256K --copy-range --splice \
 		--weight dropcaches=0 --remount-cmd "$remount" \
 		--failure-dir "$ECRYPTFS_OUT/soak-fsx$round" $base/up/f ||
 		fail "fsx-ecryptfs seed $((1000 + round)) (round $round)"
 	rm -f $base/up/f
-	fsx_ops=$((fsx_ops + 20000))
+	fsx_ops=$((fsx_ops + 5000))
 	rm -rf $base/up/tree
-	"$conc" --procs 6 --ops 3000 --seed $round --max-size 64K $base/up/tree ||
+	"$conc" --procs 6 --ops 1000 --seed $round --max-size 64K $base/up/tree ||
 		fail "concurrent, round $round"
 	umnt $base/up
 	mount -i -t ecryptfs $base/l $base/up -o "$opts" || fail "remount"
 	"$conc" --verify $base/up/tree || fail "verification after remount, round $round"
-	conc_ops=$((conc_ops + 6 * 3000))
+	conc_ops=$((conc_ops + 6 * 1000))
 	check_dmesg
 	log "round $round done at ${SECONDS}s"
 done
