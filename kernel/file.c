@@ -119,6 +119,60 @@ void ecryptfs_put_lower_file(struct inode *inode)
 	mutex_unlock(&ii->lower_file_mutex);
 }
 
+/*
+ * Whether the lower file of @inode, which has no valid header in the file
+ * or the xattr, never got one: it is empty (created, then a crash or a
+ * full disk before the header reached the lower file system), or its
+ * first page reads as zeros (a crash kept later pages of a file that was
+ * never fsynced but not the page with its header).  No file key was ever
+ * stored for such a file, so none of its bytes can be decrypted.
+ */
+static bool ecryptfs_header_never_written(struct inode *inode,
+					  struct file *lower)
+{
+	loff_t size = i_size_read(file_inode(lower));
+	loff_t off = 0;
+	bool zero;
+	ssize_t n;
+	u8 *buf;
+
+	if (!size)
+		return true;
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return false;
+	n = kernel_read(lower, buf, PAGE_SIZE, &off);
+	zero = n > 0 && n == min_t(loff_t, size, PAGE_SIZE) && !memchr_inv(buf, 0, n);
+	kfree(buf);
+	return zero;
+}
+
+/*
+ * Open a file whose header was never written: it is an empty file.  On a
+ * writable lower file it gets a new key and header now (the reference
+ * does this for an empty lower file with the header in the file); a
+ * read-only lower file (a read-only lower mount) is left as it is and
+ * shown empty, and gets its header at the first open that can write it.
+ */
+static int ecryptfs_open_headerless(struct dentry *dentry, struct inode *inode,
+				    struct file *lower)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	int rc;
+
+	if (i_size_read(file_inode(lower)))
+		ecryptfs_warn_rl(inode, "the header never reached the lower file (a crash?): an empty file now\n");
+	i_size_write(inode, 0);
+	if (!(lower->f_mode & FMODE_WRITE))
+		return 0;
+	rc = ecryptfs_new_file_context(inode, NULL);
+	if (!rc) {
+		cs->flags |= ECRYPTFS_I_SIZE_INITIALIZED;
+		rc = ecryptfs_write_metadata(dentry, inode);
+	}
+	return rc ? -EIO : 0;
+}
+
 /* Open: key the file or convert/passthrough it (spec §1.5). */
 static int ecryptfs_open(struct inode *inode, struct file *file)
 {
@@ -166,16 +220,8 @@ static int ecryptfs_open(struct inode *inode, struct file *file)
 			i_size_write(inode,
 				     i_size_read(ecryptfs_inode_to_lower(inode)));
 			rc = 0;
-		} else if (!(mcs->flags & ECRYPTFS_XATTR_METADATA_ENABLED) &&
-			   !i_size_read(ecryptfs_inode_to_lower(inode))) {
-			rc = ecryptfs_new_file_context(inode, NULL);
-			if (!rc) {
-				i_size_write(inode, 0);
-				cs->flags |= ECRYPTFS_I_SIZE_INITIALIZED;
-				rc = ecryptfs_write_metadata(dentry, inode);
-			}
-			if (rc)
-				rc = -EIO;
+		} else if (ecryptfs_header_never_written(inode, ii->lower_file)) {
+			rc = ecryptfs_open_headerless(dentry, inode, ii->lower_file);
 		} else {
 			ecryptfs_warn_rl(inode, "valid eCryptfs header or usable key not found; rc = [%d]\n",
 					 rc);

@@ -800,13 +800,43 @@ out:
 	return rc;
 }
 
+/*
+ * Before a size field that grows the file from @old to @size is written,
+ * the lower data it covers must have been written to the lower device:
+ * the lower file system orders neither an overwrite of the header's page
+ * nor a journalled xattr after the data pages of the same file, so a
+ * crash could keep the new size over old or missing data (old padding
+ * zeros or never-written extents read back as file bytes).  Only growth
+ * waits; overwrites inside the file and shrinking do not.
+ */
+static int size_after_data(struct inode *inode, struct file *lower,
+			   loff_t old, loff_t size)
+{
+	struct ecryptfs_crypt_stat *cs = ecryptfs_crypt_stat(inode);
+	loff_t start;
+	int rc;
+
+	if (old < 0)
+		old = 0;
+	if (size <= old)
+		return 0;
+	start = ecryptfs_lower_header_size(cs) + round_down(old, PAGE_SIZE);
+	rc = filemap_write_and_wait_range(lower->f_mapping, start, LLONG_MAX);
+	if (rc)
+		ecryptfs_warn_rl(inode, "lower data not written; size field left at %lld; rc = [%d]\n",
+				 old, rc);
+	return rc;
+}
+
 /**
  * ecryptfs_write_size_field() - rewrite bytes 0..7 of the header
  * @inode: upper inode of an encrypted file with its lower file open
  *
  * The size written never claims more than the lower file holds: while a
  * write(2) is under way it is at most the end of what that write has put
- * in the lower file so far (wt_limit).
+ * in the lower file so far (wt_limit).  A size that grows the file is
+ * written only after the lower data below it was written back (see
+ * size_after_data()).
  *
  * Return: 0, 1 when a smaller size than i_size was written (the write
  * under way writes the rest), or a negative errno.
@@ -839,6 +869,13 @@ int ecryptfs_write_size_field(struct inode *inode)
 		short_size = true;
 	}
 	if (!(cs->flags & ECRYPTFS_METADATA_IN_XATTR)) {
+		loff_t off = 0;
+
+		n = kernel_read(lower, field, sizeof(field), &off);
+		rc = size_after_data(inode, lower, n == sizeof(field) ?
+				     ecryptfs_hdr_get_size(field) : 0, size);
+		if (rc)
+			goto out;
 		ecryptfs_hdr_put_size(field, size);
 		rc = ecryptfs_write_lower_all(lower, field, sizeof(field), 0);
 		goto out;
@@ -852,6 +889,11 @@ int ecryptfs_write_size_field(struct inode *inode)
 				       buf, ECRYPTFS_XATTR_READ_MAX);
 	if (n < (ssize_t)ECRYPTFS_SIZE_FIELD_BYTES)
 		n = ECRYPTFS_SIZE_FIELD_BYTES;
+	rc = size_after_data(inode, lower, ecryptfs_hdr_get_size(buf), size);
+	if (rc) {
+		kfree(buf);
+		goto out;
+	}
 	ecryptfs_hdr_put_size(buf, size);
 	rc = write_xattr(lower->f_path.dentry, buf, n);
 	kfree(buf);

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""A writer for the fault-injection tests.
+
+    writer.py DIR LOG SECONDS [SIZE]
+
+Until SECONDS have passed, writes files DIR/w<n> of SIZE bytes (default
+200000) of deterministic bytes in 64 KiB write(2) calls, fsyncs each and
+its directory, and appends to LOG one line per file: "ok <name> <sha256>"
+once the fsyncs succeeded, or "err <name> <where> <errno name>" when a
+call failed (the error reached the writer).  A failed file is not retried;
+the writer goes on with the next.  Stops early after 200 consecutive
+errors.  Exit status 0; the LOG is the result.
+"""
+
+import errno
+import hashlib
+import os
+import sys
+import time
+
+d, logp, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+size = int(sys.argv[4]) if len(sys.argv) > 4 else 200000
+stop = time.time() + seconds
+log = open(logp, "a", buffering=1)
+n = errs = 0
+while time.time() < stop and errs < 200:
+    name = "w%d" % n
+    p = os.path.join(d, name)
+    data = hashlib.sha256(name.encode()).digest() * (size // 32 + 1)
+    data = data[:size]
+    where = "open"
+    try:
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            where = "write"
+            for off in range(0, size, 65536):
+                os.write(fd, data[off:off + 65536])
+            where = "fsync"
+            os.fsync(fd)
+        finally:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        where = "fsync-dir"
+        dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+        log.write("ok %s %s\n" % (name, hashlib.sha256(data).hexdigest()))
+        errs = 0
+    except OSError as e:
+        log.write("err %s %s %s\n" % (name, where, errno.errorcode.get(e.errno, e.errno)))
+        errs += 1
+        time.sleep(0.05)
+    n += 1
+log.close()
