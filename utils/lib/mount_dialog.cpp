@@ -206,7 +206,11 @@ Result<std::string> Dialog::menu(const std::string &title, const std::vector<std
 		io_.out(title + ": \n");
 		for (std::size_t i = 0; i < pretty.size(); ++i)
 			io_.out(" " + std::to_string(i + 1) + ") " + pretty[i] + "\n");
-		io_.out(suggestion ? "Selection [" + *suggestion + "]: " : std::string("Selection: "));
+		/* Appended, not "literal" + string: GCC 12 warns falsely (-Wrestrict) on that at -O3. */
+		std::string prompt = "Selection";
+		if (suggestion)
+			prompt.append(" [").append(*suggestion).append("]");
+		io_.out(prompt + ": ");
 		auto line = io_.read_line();
 		if (!line)
 			return eio();
