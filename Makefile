@@ -19,6 +19,8 @@
 #                        DESTDIR and KVER)
 #   WERROR=1             compiler warnings fail the build (module and tools);
 #                        CI and scripts/test set it
+#   CMAKE_ARGS=...       more options for the tools' build of make install
+#                        (e.g. -DECRYPTFS_TPM=OFF -DECRYPTFS_PKCS11=OFF)
 
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -74,7 +76,7 @@ install-module: modules
 
 install-userland:
 	cmake -S $(TOP) -B $(INSTALL_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-		-DCMAKE_INSTALL_PREFIX=$(PREFIX) -DBUILD_TESTING=OFF $(CMAKE_WERROR)
+		-DCMAKE_INSTALL_PREFIX=$(PREFIX) -DBUILD_TESTING=OFF $(CMAKE_WERROR) $(CMAKE_ARGS)
 	cmake --build $(INSTALL_BUILD) -j$(shell nproc)
 	DESTDIR=$(DESTDIR) cmake --install $(INSTALL_BUILD)
 
