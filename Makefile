@@ -83,14 +83,16 @@ install-userland:
 install: install-module install-userland
 
 # Everything install_manifest.txt lists (the files cmake --install wrote,
-# DESTDIR included), then the directories of ours left empty, then the
-# module.
+# listed without DESTDIR), below $(DESTDIR), then the directories of ours
+# left empty, then the module.  Give the DESTDIR of the install.
 uninstall:
 	@m=$(INSTALL_BUILD)/install_manifest.txt; \
 	if [ -r "$$m" ]; then \
-		while IFS= read -r f; do rm -fv -- "$$f"; done < "$$m"; \
+		while IFS= read -r f; do rm -fv -- "$(DESTDIR)$$f"; done < "$$m"; \
 		sed -n 's,/[^/]*$$,,p' "$$m" | sort -u | grep -E '/(ecryptfs|ecryptfs-utils)$$' | \
-			while IFS= read -r d; do rmdir -v --ignore-fail-on-non-empty -- "$$d"; done; \
+			while IFS= read -r d; do \
+				[ ! -d "$(DESTDIR)$$d" ] || rmdir -v --ignore-fail-on-non-empty -- "$(DESTDIR)$$d"; \
+			done; \
 		rm -f "$$m"; \
 	else \
 		echo "make uninstall: no $$m: the tools were not installed from this tree" >&2; \

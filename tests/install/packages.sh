@@ -46,7 +46,7 @@ for f in "${files[@]}"; do dpkg-deb -c "$f"; done | awk '{ print $6 }' | sed 's,
 
 log "apt installs the packages (ecryptfs-utils goes; DKMS builds the module for $kver)"
 start=$(date +%s)
-apt-get install -y --no-download -o Dpkg::Use-Pty=0 "${files[@]}" > /tmp/apt.log 2>&1 ||
+DEBIAN_FRONTEND=noninteractive apt-get install -y -o Dpkg::Use-Pty=0 "${files[@]}" > /tmp/apt.log 2>&1 ||
 	{ cat /tmp/apt.log; fail "apt-get install of the packages"; }
 log "installed in $(( $(date +%s) - start )) s"
 grep -E "Removing|Building|Installing|Signing|dkms|Error|error" /tmp/apt.log | head -n 40
@@ -134,7 +134,7 @@ rm -f /etc/pam.d/ecryptfs-login
 unload_ecryptfs
 
 log "purge: nothing of the packages is left"
-apt-get purge -y -o Dpkg::Use-Pty=0 ecryptfs-ng-dkms ecryptfs-ng-utils libpam-ecryptfs-ng > /tmp/purge.log 2>&1 ||
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -o Dpkg::Use-Pty=0 ecryptfs-ng-dkms ecryptfs-ng-utils libpam-ecryptfs-ng > /tmp/purge.log 2>&1 ||
 	{ cat /tmp/purge.log; fail "apt-get purge"; }
 left=0
 while IFS= read -r f; do
