@@ -83,12 +83,13 @@ install-userland:
 install: install-module install-userland
 
 # Everything install_manifest.txt lists (the files cmake --install wrote,
-# listed without DESTDIR), below $(DESTDIR), then the directories of ours
-# left empty, then the module.  Give the DESTDIR of the install.
+# listed without DESTDIR, the last line without a newline), below
+# $(DESTDIR), then the directories of ours left empty, then the module.
+# Give the DESTDIR of the install.
 uninstall:
 	@m=$(INSTALL_BUILD)/install_manifest.txt; \
 	if [ -r "$$m" ]; then \
-		while IFS= read -r f; do rm -fv -- "$(DESTDIR)$$f"; done < "$$m"; \
+		while IFS= read -r f || [ -n "$$f" ]; do rm -fv -- "$(DESTDIR)$$f"; done < "$$m"; \
 		sed -n 's,/[^/]*$$,,p' "$$m" | sort -u | grep -E '/(ecryptfs|ecryptfs-utils)$$' | \
 			while IFS= read -r d; do \
 				[ ! -d "$(DESTDIR)$$d" ] || rmdir -v --ignore-fail-on-non-empty -- "$(DESTDIR)$$d"; \

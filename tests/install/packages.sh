@@ -46,8 +46,15 @@ for f in "${files[@]}"; do dpkg-deb -c "$f"; done | awk '{ print $6 }' | sed 's,
 
 log "apt installs the packages (ecryptfs-utils goes; DKMS builds the module for $kver)"
 start=$(date +%s)
-DEBIAN_FRONTEND=noninteractive apt-get install -y -o Dpkg::Use-Pty=0 "${files[@]}" > /tmp/apt.log 2>&1 ||
-	{ cat /tmp/apt.log; fail "apt-get install of the packages"; }
+# Under emulation DKMS takes minutes: say every minute what runs.
+( while sleep 60; do
+	echo "... $(( $(date +%s) - start )) s: $(tail -n1 /tmp/apt.log 2>/dev/null | cut -c1-100)"
+done ) &
+ticker=$!
+rc=0
+DEBIAN_FRONTEND=noninteractive apt-get install -y -o Dpkg::Use-Pty=0 "${files[@]}" > /tmp/apt.log 2>&1 || rc=$?
+kill $ticker
+[ $rc = 0 ] || { cat /tmp/apt.log; fail "apt-get install of the packages"; }
 log "installed in $(( $(date +%s) - start )) s"
 grep -E "Removing|Building|Installing|Signing|dkms|Error|error" /tmp/apt.log | head -n 40
 ! dpkg -s ecryptfs-utils 2>/dev/null | grep -q '^Status: install ok installed' ||
