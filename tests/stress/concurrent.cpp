@@ -243,7 +243,7 @@ void Worker::run()
 				op_fail("unlink " + name, errno);
 			drop_name(name);
 		} else if (op < 81) { // mkdir
-			std::string d = "d" + std::to_string(rng_.below(kSharedDirs)) + "/" + new_name() + "dir";
+			std::string d = numbered("d", rng_.below(kSharedDirs)) + "/" + new_name() + "dir";
 			if (::mkdir(path(d).c_str(), 0755) != 0)
 				op_fail("mkdir " + d, errno);
 			dirs_.insert(d);
