@@ -88,7 +88,9 @@ done
 	fail "mount.ecryptfs_private is not setuid root: $(stat -c '%a %U' /usr/sbin/mount.ecryptfs_private)"
 [ "$(readlink /usr/sbin/umount.ecryptfs_private)" = mount.ecryptfs_private ] ||
 	fail "umount.ecryptfs_private is not a link to mount.ecryptfs_private"
-getent group ecryptfs >/dev/null || fail "group ecryptfs (for /dev/ecryptfs) was not created"
+getent group ecryptfsd >/dev/null || fail "group ecryptfsd (for /dev/ecryptfs) was not created"
+# Group ecryptfs would restrict ecryptfs-setup-private to its members.
+! getent group ecryptfs >/dev/null || fail "group ecryptfs exists after the install"
 for s in auth session password; do
 	grep -q "^$s.*pam_ecryptfs.so" "/etc/pam.d/common-$s" ||
 		fail "pam-auth-update did not add pam_ecryptfs to common-$s"
@@ -163,5 +165,5 @@ for p in ecryptfs-ng-dkms ecryptfs-ng-utils libpam-ecryptfs-ng; do
 	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	case "$s" in ""|*" not-installed") ;; *) fail "$p: dpkg still has it ($s)" ;; esac
 done
-echo "(left on purpose: group ecryptfs, as Debian packages leave the system groups they create)"
+echo "(left on purpose: group ecryptfsd, as Debian packages leave the system groups they create)"
 log "PASS"
