@@ -108,6 +108,7 @@ log "a private directory and a PAM login through the configured stack"
 mount -t tmpfs -o mode=755 tmpfs /home
 useradd -m -s /bin/bash alice || fail "useradd"
 echo alice:alicepw | chpasswd || fail "chpasswd"
+is_mounted() { awk -v m="$1" '$2 == m && $3 == "ecryptfs" { f = 1 } END { exit !f }' /proc/mounts; }
 as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups --reset-env -- \
 	env PATH=/usr/bin:/bin:/usr/sbin:/sbin HOME="/home/$u" USER="$u" LOGNAME="$u" "$@"; }
 as alice ecryptfs-setup-private -l alicepw -m alicemount >/tmp/setup.log 2>&1 ||
