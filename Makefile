@@ -17,7 +17,14 @@
 #   make userland        the C++ tools (CMake, in build/userland)
 #   make install         module for KVER and the tools (PREFIX, default
 #                        /usr/local; PREFIX=/usr puts mount.ecryptfs where
-#                        mount(8) finds it and pam_ecryptfs.so where PAM does)
+#                        mount(8) finds it and pam_ecryptfs.so where PAM does);
+#                        DESTDIR=dir stages everything below dir (no depmod)
+#   make uninstall       removes what make install installed (same PREFIX,
+#                        DESTDIR and KVER)
+#   WERROR=1             compiler warnings fail the build (module and tools);
+#                        CI and scripts/test set it
+#   CMAKE_ARGS=...       more options for the tools' build of make install
+#                        (e.g. -DECRYPTFS_TPM=OFF -DECRYPTFS_PKCS11=OFF)
 
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -27,11 +34,16 @@ KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),$(fir
 KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build/Makefile),/lib/modules/$(KVER)/build,$(shell $(TOP)/scripts/kernels --build $(KVER)))
 BUILD ?= $(TOP)/build
 PREFIX ?= /usr/local
-KSRC := Kbuild kernel include
+KSRC := Kbuild VERSION kernel include
 # What an in-place build generates, never copied into a per-kernel tree.
 KGEN := '*.o' '*.ko' '.*.cmd' '*.mod*' '*.probe' '*.probe.log' have.h kernel.stamp
+# The tree make install builds the tools in: its own, so that the prefix
+# compiled into the tools never changes the test build (build/userland).
+INSTALL_BUILD ?= $(BUILD)/install
+CMAKE_WERROR := -DECRYPTFS_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
 
-.PHONY: all modules modules-all sparse clean userland install install-module
+.PHONY: all modules modules-all sparse clean userland install install-module \
+	install-userland uninstall
 
 all: modules
 
@@ -61,16 +73,43 @@ sparse:
 FORCE:
 
 userland:
-	cmake -S $(TOP) -B $(BUILD)/userland -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-		-DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake -S $(TOP) -B $(BUILD)/userland -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_WERROR)
 	cmake --build $(BUILD)/userland -j$(shell nproc)
 
+# The module goes to $(DESTDIR)/lib/modules/$(KVER)/updates; depmod runs
+# only for a live install (a staged tree gets its module index where it is
+# installed for real, e.g. by the package's DKMS).
 install-module: modules
-	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(KVER)
+	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true) modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
 
-install: install-module userland
-	cmake --install $(BUILD)/userland
+install-userland:
+	cmake -S $(TOP) -B $(INSTALL_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_INSTALL_PREFIX=$(PREFIX) -DBUILD_TESTING=OFF $(CMAKE_WERROR) $(CMAKE_ARGS)
+	cmake --build $(INSTALL_BUILD) -j$(shell nproc)
+	DESTDIR=$(DESTDIR) cmake --install $(INSTALL_BUILD)
+
+install: install-module install-userland
+
+# Everything install_manifest.txt lists (the files cmake --install wrote,
+# listed without DESTDIR, the last line without a newline), below
+# $(DESTDIR), then the directories of ours left empty, then the module.
+# Give the DESTDIR of the install.
+uninstall:
+	@m=$(INSTALL_BUILD)/install_manifest.txt; \
+	if [ -r "$$m" ]; then \
+		while IFS= read -r f || [ -n "$$f" ]; do rm -fv -- "$(DESTDIR)$$f"; done < "$$m"; \
+		sed -n 's,/[^/]*$$,,p' "$$m" | sort -u | grep -E '/(ecryptfs|ecryptfs-utils)$$' | \
+			while IFS= read -r d; do \
+				[ ! -d "$(DESTDIR)$$d" ] || rmdir -v --ignore-fail-on-non-empty -- "$(DESTDIR)$$d"; \
+			done; \
+		rm -f "$$m"; \
+	else \
+		echo "make uninstall: no $$m: the tools were not installed from this tree" >&2; \
+	fi
+	rm -fv $(DESTDIR)/lib/modules/$(KVER)/updates/ecryptfs.ko $(DESTDIR)/lib/modules/$(KVER)/updates/ecryptfs.ko.xz
+	$(if $(DESTDIR),,depmod -a $(KVER))
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true

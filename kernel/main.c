@@ -519,3 +519,4 @@ module_exit(ecryptfs_exit);
 
 MODULE_DESCRIPTION("eCryptfs: stacked cryptographic filesystem (reimplementation)");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(ECRYPTFS_VERSION);

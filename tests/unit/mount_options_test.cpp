@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -177,5 +178,7 @@ TEST(SigCache, AppendCreatesPrivateFileAtomically)
 	auto missing = sig_cache::contains(home + "/nope", "0123456789abcdef");
 	ASSERT_TRUE(missing);
 	EXPECT_FALSE(missing.value());
-	std::system(("rm -rf '" + home + "'").c_str());
+	std::error_code ec;
+	std::filesystem::remove_all(home, ec);
+	EXPECT_FALSE(ec) << "cannot remove " << home << ": " << ec.message();
 }

@@ -3,7 +3,8 @@
 # Helpers for the private-directory and PAM guest tests (source after
 # lib.sh).  They install OUR setuid helper as /sbin/mount.ecryptfs_private
 # in the guest (the overlay is writable; the reference's stays beside it as
-# *.reference), create real users, and run commands as them.
+# *.reference) and at the path this build's tools call (its $sbindir,
+# $ECRYPTFS_BUILD/paths.sh), create real users, and run commands as them.
 #
 # ECRYPTFS_TEST_MODULE selects the kernel module: "ours" (the default) or
 # "reference" (then every run says loudly that our userland ran on the
@@ -11,6 +12,8 @@
 
 ECRYPTFS_TEST_MODULE=${ECRYPTFS_TEST_MODULE:-ours}
 PRIVATE_BIN=$ECRYPTFS_BUILD/bin
+# shellcheck source=/dev/null
+. "$ECRYPTFS_BUILD/paths.sh" || fail "$ECRYPTFS_BUILD/paths.sh missing: configure the userland again"
 
 private_init() {
 	[ -x "$PRIVATE_BIN/mount.ecryptfs_private" ] ||
@@ -29,16 +32,23 @@ private_init() {
 	rm -f /dev/shm/ecryptfs-* /dev/shm/.ecryptfs-* /run/ecryptfs/*
 }
 
-# use_helper ours|reference: which setuid helper /sbin/mount.ecryptfs_private is.
+# use_helper ours|reference: which setuid helper /sbin/mount.ecryptfs_private
+# (which the reference's tools call) and the one of this build's $sbindir
+# (which ours call) are.
 use_helper() {
+	local from d
 	case "$1" in
-	ours) install -m 4755 -o root -g root "$PRIVATE_BIN/mount.ecryptfs_private" \
-		/sbin/mount.ecryptfs_private ;;
-	reference) install -m 4755 -o root -g root /sbin/mount.ecryptfs_private.reference \
-		/sbin/mount.ecryptfs_private ;;
+	ours) from=$PRIVATE_BIN/mount.ecryptfs_private ;;
+	reference) from=/sbin/mount.ecryptfs_private.reference ;;
 	*) fail "use_helper: $1" ;;
 	esac
-	ln -sf mount.ecryptfs_private /sbin/umount.ecryptfs_private
+	for d in /sbin "$ECRYPTFS_PRIVATE_HELPER_DIR"; do
+		mkdir -p "$d"
+		install -m 4755 -o root -g root "$from" "$d/mount.ecryptfs_private.new" &&
+			mv -f "$d/mount.ecryptfs_private.new" "$d/mount.ecryptfs_private" ||
+			fail "use_helper: cannot install $from in $d"
+		ln -sf mount.ecryptfs_private "$d/umount.ecryptfs_private"
+	done
 }
 
 # add_user NAME PASSWORD

@@ -39,8 +39,10 @@ check_mode $H/Private 500 alice
 [ "$(stat -c %s $H/.ecryptfs/wrapped-passphrase)" = 42 ] || fail "wrapped-passphrase size"
 [ "$(head -c 2 $H/.ecryptfs/wrapped-passphrase | od -An -tx1 | tr -d ' ')" = 3a02 ] ||
 	fail "wrapped-passphrase is not version 2"
-[ "$(readlink $H/Private/README.txt)" = /usr/share/ecryptfs-utils/ecryptfs-mount-private.txt ] ||
-	fail "README.txt link"
+[ "$(readlink $H/Private/README.txt)" = "$ECRYPTFS_DATA_FULL_DIR/ecryptfs-mount-private.txt" ] ||
+	fail "README.txt link: $(readlink $H/Private/README.txt)"
+[ "$(readlink $H/Private/Access-Your-Private-Data.desktop)" = "$ECRYPTFS_DATA_FULL_DIR/ecryptfs-mount-private.desktop" ] ||
+	fail ".desktop link: $(readlink $H/Private/Access-Your-Private-Data.desktop)"
 [ -L $H/Private/Access-Your-Private-Data.desktop ] || fail ".desktop link"
 # The reference's unwrap tool reads our wrapped file.
 [ "$(as_user alice /usr/bin/ecryptfs-unwrap-passphrase $H/.ecryptfs/wrapped-passphrase alicepw)" = mountpw ] ||

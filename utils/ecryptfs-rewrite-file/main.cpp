@@ -116,8 +116,11 @@ void rewrite_symlink(const std::string &path, const struct stat &st)
 	::unlink(tmp.c_str());
 	if (::symlink(target, tmp.c_str()) != 0)
 		throw Failure{"Could not copy [" + path + "] -> [" + tmp + "]"};
-	if (geteuid() == 0)
-		(void)lchown(tmp.c_str(), st.st_uid, st.st_gid);
+	if (geteuid() == 0 && ::lchown(tmp.c_str(), st.st_uid, st.st_gid) != 0) {
+		const int e = errno;
+		::unlink(tmp.c_str());
+		throw Failure{"Could not set the owner of [" + tmp + "]: " + std::strerror(e)};
+	}
 	if (::rename(tmp.c_str(), path.c_str()) != 0) {
 		::unlink(tmp.c_str());
 		throw Failure{"Could not rename [" + tmp + "] -> [" + path + "]"};

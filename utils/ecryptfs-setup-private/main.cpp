@@ -484,9 +484,8 @@ int main(int argc, char **argv)
 	if (::lstat(mountpoint.c_str(), &mst) != 0 || !S_ISDIR(mst.st_mode))
 		error("Could not create mount directory [" + mountpoint + "]");
 	const std::pair<const char *, const char *> links[] = {
-		{"/usr/share/ecryptfs-utils/ecryptfs-mount-private.txt", "/README.txt"},
-		{"/usr/share/ecryptfs-utils/ecryptfs-mount-private.desktop",
-		 "/Access-Your-Private-Data.desktop"},
+		{paths::kPrivateReadme, "/README.txt"},
+		{paths::kPrivateDesktop, "/Access-Your-Private-Data.desktop"},
 	};
 	for (const auto &[target, name] : links) {
 		const std::string link = mountpoint + name;

@@ -13,12 +13,9 @@
 
 #include "libecryptfs/auth_tok.h"
 #include "libecryptfs/mount_options.h"
+#include "libecryptfs/paths.h"
 #include "libecryptfs/rc.h"
 #include "libecryptfs/secret_channel.h"
-
-#ifndef ECRYPTFS_KEYMOD_DIR
-#error "ECRYPTFS_KEYMOD_DIR must be defined by the build"
-#endif
 
 namespace ecryptfs::keymod {
 
@@ -26,7 +23,7 @@ std::string module_dir()
 {
 	if (const char *env = secure_getenv("ECRYPTFS_KEYMOD_DIR"); env && *env)
 		return env;
-	return ECRYPTFS_KEYMOD_DIR;
+	return paths::kKeymodDir;
 }
 
 std::string expand_home(std::string_view path)

@@ -204,9 +204,20 @@ Result<std::string> Dialog::menu(const std::string &title, const std::vector<std
 	for (;;) {
 		/* The reference shows the whole menu again after an unusable answer. */
 		io_.out(title + ": \n");
-		for (std::size_t i = 0; i < pretty.size(); ++i)
-			io_.out(" " + std::to_string(i + 1) + ") " + pretty[i] + "\n");
-		io_.out(suggestion ? "Selection [" + *suggestion + "]: " : std::string("Selection: "));
+		/*
+		 * Appended, not "x" + std::string: GCC 12 warns falsely
+		 * (-Wrestrict) on a short literal prepended to a temporary with
+		 * -O3 or _FORTIFY_SOURCE.
+		 */
+		for (std::size_t i = 0; i < pretty.size(); ++i) {
+			std::string line = " ";
+			line.append(std::to_string(i + 1)).append(") ").append(pretty[i]).append("\n");
+			io_.out(line);
+		}
+		std::string prompt = "Selection";
+		if (suggestion)
+			prompt.append(" [").append(*suggestion).append("]");
+		io_.out(prompt + ": ");
 		auto line = io_.read_line();
 		if (!line)
 			return eio();

@@ -31,7 +31,7 @@ namespace ecryptfs::keymod {
 /*
  * The key-module directory: $ECRYPTFS_KEYMOD_DIR when the process is not
  * setuid/setgid (secure_getenv), else the directory configured at build
- * time (CMake cache variable ECRYPTFS_KEYMOD_DIR, default $libdir/ecryptfs).
+ * time (libecryptfs/paths.h: CMake's ECRYPTFS_KEYMOD_DIR, default $libdir/ecryptfs).
  */
 std::string module_dir();
 

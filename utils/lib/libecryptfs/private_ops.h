@@ -11,15 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "libecryptfs/paths.h"
 #include "libecryptfs/private_dir.h"
 #include "libecryptfs/result.h"
 #include "libecryptfs/secure.h"
 
 namespace ecryptfs::priv {
 
-/* Where the setuid helper is installed (the reference's path). */
-inline constexpr const char *kMountHelper = "/sbin/mount.ecryptfs_private";
-inline constexpr const char *kUmountHelper = "/sbin/umount.ecryptfs_private";
+/* Where the setuid helper is installed ($sbindir, from the build). */
+inline constexpr const char *kMountHelper = paths::kMountHelper;
+inline constexpr const char *kUmountHelper = paths::kUmountHelper;
 
 /*
  * The private-directory files of the user running the tool (real uid).
