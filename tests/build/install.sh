@@ -20,7 +20,12 @@ rm -rf "$work"
 mkdir -p "$work/src" "$work/root" "$work/root2"
 (cd "$src" && git ls-files -z --cached --others --exclude-standard |
 	rsync -a --from0 --files-from=- ./ "$work/src/")
-kver=$("$src/scripts/kernels" | tail -n1)
+# make install builds the module in place with this machine's compiler: the
+# newest kernel whose headers' tools run here (7.2's need its build root).
+kver=
+for k in $("$src/scripts/kernels"); do
+	[ "$("$src/scripts/kernels" --builder "$k")" = host ] && kver=$k
+done
 [ -n "$kver" ] || fail "no kernel with headers (scripts/kernels)"
 live=/lib/modules/$kver/updates
 live_before=$(ls -l --full-time "$live" 2>/dev/null || echo none)
