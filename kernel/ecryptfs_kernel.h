@@ -384,6 +384,7 @@ int ecryptfs_write_metadata(struct dentry *dentry, struct inode *inode);
 int ecryptfs_read_metadata(struct dentry *dentry, struct inode *inode);
 int ecryptfs_write_size_field(struct inode *inode);
 int ecryptfs_probe_size(struct dentry *dentry, struct inode *inode);
+bool ecryptfs_header_never_written(struct file *lower);
 int ecryptfs_read_xattr_header(struct dentry *lower_dentry,
 			       struct inode *lower_inode, u8 *buf,
 			       size_t size);

@@ -119,16 +119,21 @@ void ecryptfs_put_lower_file(struct inode *inode)
 	mutex_unlock(&ii->lower_file_mutex);
 }
 
-/*
- * Whether the lower file of @inode, which has no valid header in the file
- * or the xattr, never got one: it is empty (created, then a crash or a
- * full disk before the header reached the lower file system), or its
- * first page reads as zeros (a crash kept later pages of a file that was
- * never fsynced but not the page with its header).  No file key was ever
- * stored for such a file, so none of its bytes can be decrypted.
+/**
+ * ecryptfs_header_never_written() - whether a lower file without a valid
+ * header never got one
+ * @lower: the lower file, open, with no valid header in it or its xattr
+ *
+ * Such a file is empty (created, then a crash or a full disk before the
+ * header reached the lower file system), or its first page reads as zeros
+ * (a crash kept later pages of a file that was never fsynced but not the
+ * page with its header).  No file key was ever stored for it, so none of
+ * its bytes can be decrypted: it is shown as an empty file, at lookup and
+ * at open alike.
+ *
+ * Return: true for such a file; false otherwise or when unsure (no memory).
  */
-static bool ecryptfs_header_never_written(struct inode *inode,
-					  struct file *lower)
+bool ecryptfs_header_never_written(struct file *lower)
 {
 	loff_t size = i_size_read(file_inode(lower));
 	loff_t off = 0;
@@ -220,7 +225,7 @@ static int ecryptfs_open(struct inode *inode, struct file *file)
 			i_size_write(inode,
 				     i_size_read(ecryptfs_inode_to_lower(inode)));
 			rc = 0;
-		} else if (ecryptfs_header_never_written(inode, ii->lower_file)) {
+		} else if (ecryptfs_header_never_written(ii->lower_file)) {
 			rc = ecryptfs_open_headerless(dentry, inode, ii->lower_file);
 		} else {
 			ecryptfs_warn_rl(inode, "valid eCryptfs header or usable key not found; rc = [%d]\n",

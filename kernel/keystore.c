@@ -908,7 +908,9 @@ out:
  * @dentry: upper dentry
  * @inode: upper inode with the lower file open; cs_mutex held
  *
- * A file that is not an eCryptfs file keeps the lower size.
+ * A file that is not an eCryptfs file keeps the lower size, unless its
+ * header never reached the lower file (ecryptfs_header_never_written()):
+ * open shows it empty, so stat does too (without plaintext passthrough).
  *
  * Return: 0 (lookup never fails because of the header).
  */
@@ -943,6 +945,11 @@ int ecryptfs_probe_size(struct dentry *dentry, struct inode *inode)
 		if (!(mcs->flags & ECRYPTFS_ENCRYPTED_VIEW_ENABLED))
 			cs->metadata_size = ECRYPTFS_MIN_HEADER_SIZE;
 		ecryptfs_init_i_size(inode, ecryptfs_hdr_get_size(xbuf));
+	} else if (lower &&
+		   !(mcs->flags & (ECRYPTFS_PLAINTEXT_PASSTHROUGH_ENABLED |
+				   ECRYPTFS_ENCRYPTED_VIEW_ENABLED)) &&
+		   ecryptfs_header_never_written(lower)) {
+		ecryptfs_init_i_size(inode, 0);
 	}
 	kfree(xbuf);
 	return 0;

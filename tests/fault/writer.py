@@ -10,6 +10,12 @@ once the fsyncs succeeded, or "err <name> <where> <errno name>" when a
 call failed (the error reached the writer).  A failed file is not retried;
 the writer goes on with the next.  Stops early after 200 consecutive
 errors.  Exit status 0; the LOG is the result.
+
+With WRITER_MAKE_IT_FAIL=1 in the environment the writer marks itself
+for the kernel's fault injection (/proc/self/make-it-fail) once it has
+started, so that the injected failures hit its system calls and not the
+exec of the interpreter; a line of the LOG that cannot be written for an
+injected ENOMEM is retried.
 """
 
 import errno
@@ -21,7 +27,24 @@ import time
 d, logp, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
 size = int(sys.argv[4]) if len(sys.argv) > 4 else 200000
 stop = time.time() + seconds
-log = open(logp, "a", buffering=1)
+logfd = os.open(logp, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+
+def note(line):
+    for _ in range(1000):
+        try:
+            os.write(logfd, line.encode())
+            return
+        except OSError as e:
+            if e.errno not in (errno.ENOMEM, errno.EIO, errno.EINTR, errno.EAGAIN):
+                raise
+            time.sleep(0.001)
+    raise SystemExit("writer.py: cannot write the log")
+
+
+if os.environ.get("WRITER_MAKE_IT_FAIL") == "1":
+    with open("/proc/self/make-it-fail", "w") as f:
+        f.write("1")
 n = errs = 0
 while time.time() < stop and errs < 200:
     name = "w%d" % n
@@ -48,11 +71,11 @@ while time.time() < stop and errs < 200:
             os.fsync(dfd)
         finally:
             os.close(dfd)
-        log.write("ok %s %s\n" % (name, hashlib.sha256(data).hexdigest()))
+        note("ok %s %s\n" % (name, hashlib.sha256(data).hexdigest()))
         errs = 0
     except OSError as e:
-        log.write("err %s %s %s\n" % (name, where, errno.errorcode.get(e.errno, e.errno)))
+        note("err %s %s %s\n" % (name, where, errno.errorcode.get(e.errno, e.errno)))
         errs += 1
         time.sleep(0.05)
     n += 1
-log.close()
+os.close(logfd)

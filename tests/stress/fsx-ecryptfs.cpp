@@ -760,15 +760,21 @@ void Fsx::do_copyrange(Record &r)
 
 void Fsx::do_splice(Record &r)
 {
-	// Through one pipe; keep within the default pipe capacity (16 pages).
-	if (!pick_copy(r, std::min<uint64_t>(opt_.max_len, 16 * page_))) {
-		r.note = "no non-overlapping range, skipped";
-		return;
-	}
+	// Through one pipe that this process fills before it drains it: the
+	// whole range must fit.  A pipe holds a number of buffers (16 by
+	// default), not of bytes, and a splice from the page cache takes one
+	// per page touched: an unaligned range of 16 pages touches 17 and
+	// would block for ever on a full pipe.  So the pipe gets room for 32
+	// buffers, and the range stays within 15 pages when it cannot.
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		sys_fail("pipe2", errno);
 	Fd rd(pfd[0]), wr(pfd[1]);
+	const uint64_t slots = fcntl(wr.get(), F_SETPIPE_SZ, static_cast<int>(32 * page_)) >= 0 ? 32 : 16;
+	if (!pick_copy(r, std::min<uint64_t>(opt_.max_len, (slots / 2 - 1) * page_))) {
+		r.note = "no non-overlapping range, skipped";
+		return;
+	}
 	loff_t in = static_cast<loff_t>(r.aux), out = static_cast<loff_t>(r.off);
 	uint64_t inpipe = 0;
 	while (inpipe < r.len) {
