@@ -31,10 +31,12 @@ headerless() {
 	head -c 8192 /dev/zero > "$1/zeroonly"
 }
 
-# reads_empty WHAT: each case reads without error and is empty.
+# reads_empty WHAT: each case shows size 0 (at lookup, before any open),
+# reads without error and is empty.
 reads_empty() {
 	local f got
 	for f in empty zerohead zeroonly; do
+		expect "$1: size of $f before an open" 0 "$(stat -c %s $U/$f)"
 		got=$(ktest try read $U/$f) || true
 		[ "$got" = OK ] || fail "$1: reading $f (no header ever written): $got"
 		[ ! -s $U/$f ] || fail "$1: $f is not empty: $(stat -c %s $U/$f) bytes"

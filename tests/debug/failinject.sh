@@ -125,7 +125,7 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	done
 	inject 0 $loop
 	counts=$(injected)
-	timeout 300 umount $U || bad="$bad unmount failed;"
+	timeout 300 umount -i $U || bad="$bad unmount failed;"
 	timeout 120 umount $L || fail "$mod: umount lower"
 	e2fsck -fy $loop > $W/fsck 2>&1
 	fsck=$?

@@ -42,7 +42,25 @@ def note(line):
     raise SystemExit("writer.py: cannot write the log")
 
 
+def prefault():
+    """Touch every page of the file mappings (interpreter, libraries): their
+    reads from the 9p root then happen now, not under fault injection."""
+    import ctypes
+    with open("/proc/self/maps") as f:
+        maps = f.read().splitlines()
+    for line in maps:
+        fields = line.split()
+        if len(fields) < 6 or not fields[5].startswith("/") or "r" not in fields[1]:
+            continue
+        lo, hi = (int(x, 16) for x in fields[0].split("-"))
+        size = os.path.getsize(fields[5]) if os.path.isfile(fields[5]) else 0
+        end = min(hi, lo + max(0, size - int(fields[2], 16)))
+        for a in range(lo, end, 4096):
+            ctypes.string_at(a, 1)
+
+
 if os.environ.get("WRITER_MAKE_IT_FAIL") == "1":
+    prefault()
     with open("/proc/self/make-it-fail", "w") as f:
         f.write("1")
 n = errs = 0
