@@ -73,8 +73,9 @@ struct inode *ecryptfs_get_inode(struct inode *lower_inode,
 			     ecryptfs_inode_test, ecryptfs_inode_set,
 			     lower_inode);
 	if (!inode) {
+		/* No memory for the inode (the reference says EACCES here). */
 		iput(lower_inode);
-		return ERR_PTR(-EACCES);
+		return ERR_PTR(-ENOMEM);
 	}
 	if (!ecryptfs_inode_is_new(inode)) {
 		iput(lower_inode);

@@ -60,7 +60,14 @@ def prefault():
 
 
 if os.environ.get("WRITER_MAKE_IT_FAIL") == "1":
+    # What loads lazily loads now: OpenSSL reads its configuration at the
+    # first digest, the error names are a table.
+    hashlib.sha256(b"warm-up").hexdigest()
+    errno.errorcode.get(errno.ENOMEM)
     prefault()
+    # And keep them: no page of a mapping is read again under injection.
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).mlockall(1)  # MCL_CURRENT
     with open("/proc/self/make-it-fail", "w") as f:
         f.write("1")
 n = errs = 0
