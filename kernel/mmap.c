@@ -837,4 +837,9 @@ const struct address_space_operations ecryptfs_aops = {
 	.write_begin = ecryptfs_write_begin,
 	.write_end = ecryptfs_write_end,
 	.bmap = ecryptfs_bmap,
+	/*
+	 * Compaction moves our folios (no private data is attached to them);
+	 * without this, 7.2 warns and falls back to writing dirty ones out.
+	 */
+	.migrate_folio = filemap_migrate_folio,
 };
