@@ -68,6 +68,11 @@ injected() {
 	echo "$s"
 }
 
+# module_range: "START SIZE" of the loaded module's text, START in hex.
+module_range() {
+	awk '$1 == "ecryptfs" { sub(/^0x/, "", $6); print $6, $2 }' /proc/modules
+}
+
 # module_leaks "START SIZE"...: unreferenced objects kmemleak reports
 # whose backtrace names the module or has a frame inside one of the
 # module's load ranges (objects of an unloaded module show bare
@@ -130,7 +135,7 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	loop=$(losetup -f --show $W/img) || fail "losetup"
 	mount $loop $L || fail "mount lower"
 	reload_module $mod
-	ranges=("$(awk '$1 == "ecryptfs" { sub(/^0x/, "", $6); print $6, $2 }' /proc/modules)")
+	ranges=("$(module_range)")
 	echo clear > $D/kmemleak
 	mount_ecryptfs $L $U "$sig"
 	mkdir -p $U/a $U/b
@@ -158,7 +163,7 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	mount $loop $L || fail "$mod: remount lower"
 	reload_module $mod
 	exec_ok "after the reload"
-	ranges+=("$(awk '$1 == "ecryptfs" { sub(/^0x/, "", $6); print $6, $2 }' /proc/modules)")
+	ranges+=("$(module_range)")
 	mount_ecryptfs $L $U "$sig"
 	nok=$(cat $W/log.a $W/log.b | grep -c '^ok' || true)
 	lost=$(( $(lost_files $U/a $W/log.a) + $(lost_files $U/b $W/log.b) ))
