@@ -12,7 +12,10 @@
 # to the lower loop device.  Then, with injection off:
 #   - no oops, warning, KASAN, lockdep or hung-task report (scripts/vm
 #     fails on those) and no writer that hung or died;
-#   - failures were injected, and reached the writers as error codes;
+#   - failures were injected, and reached the writers as error codes
+#     (or as a short write(2), which the writer continues, as a careful
+#     program does: a write that runs out of memory after a page returns
+#     what it wrote);
 #   - every file whose fsyncs succeeded reads back its bytes after a
 #     remount and a reload of the module (a failure was an error, never a
 #     silent loss);
@@ -182,6 +185,7 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 		done
 	fi
 	nerr=$(cat $W/log.a $W/log.b | grep -c '^err' || true)
+	nshort=$(cat $W/log.a $W/log.b | grep -c '^short' || true)
 	errs=$(writer_errors $W/log.a $W/log.b)
 	umnt $U
 	umount $L || fail "$mod: umount lower"
@@ -189,7 +193,7 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	rmmod ecryptfs || fail "$mod: rmmod after the run"
 	check_dmesg
 	leaks=$(module_leaks "${ranges[@]}")
-	line="failinject, $mod on $ECRYPTFS_KVER: injected $counts; files fsynced $nok, lost $lost; errors the writers saw $nerr ($errs); e2fsck $fsck; kmemleak objects of the module: $leaks${bad:+; $bad}"
+	line="failinject, $mod on $ECRYPTFS_KVER: injected $counts; files fsynced $nok, lost $lost; errors the writers saw $nerr ($errs); short writes continued $nshort; e2fsck $fsck; kmemleak objects of the module: $leaks${bad:+; $bad}"
 	echo "$line" >&2
 	echo "$line" >> "$summary"
 	[ $nok -gt 0 ] || bad="$bad no file was written;"

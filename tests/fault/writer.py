@@ -11,6 +11,12 @@ call failed (the error reached the writer).  A failed file is not retried;
 the writer goes on with the next.  Stops early after 200 consecutive
 errors.  Exit status 0; the LOG is the result.
 
+A short write(2) is continued, as a careful program does (a write that
+stops early for want of memory returns what it wrote), and logged as
+"short <name> <offset> <asked> <written>".  The bytes of a file are
+a stream (SHAKE-256 of its name) with no period, so that a page written
+at the wrong offset changes the hash.
+
 With WRITER_MAKE_IT_FAIL=1 in the environment the writer marks itself
 for the kernel's fault injection (/proc/self/make-it-fail) once it has
 started, so that the injected failures hit its system calls and not the
@@ -63,6 +69,7 @@ if os.environ.get("WRITER_MAKE_IT_FAIL") == "1":
     # What loads lazily loads now: OpenSSL reads its configuration at the
     # first digest, the error names are a table.
     hashlib.sha256(b"warm-up").hexdigest()
+    hashlib.shake_256(b"warm-up").digest(32)
     errno.errorcode.get(errno.ENOMEM)
     prefault()
     # And keep them: no page of a mapping is read again under injection.
@@ -74,15 +81,23 @@ n = errs = 0
 while time.time() < stop and errs < 200:
     name = "w%d" % n
     p = os.path.join(d, name)
-    data = hashlib.sha256(name.encode()).digest() * (size // 32 + 1)
-    data = data[:size]
+    data = hashlib.shake_256(name.encode()).digest(size)
     where = "open"
     try:
         fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             where = "write"
             for off in range(0, size, 65536):
-                os.write(fd, data[off:off + 65536])
+                chunk = data[off:off + 65536]
+                done = 0
+                while done < len(chunk):
+                    got = os.write(fd, chunk[done:])
+                    if got <= 0:
+                        raise OSError(errno.EIO, "write(2) returned 0")
+                    if got < len(chunk) - done:
+                        note("short %s %d %d %d\n" % (name, off + done,
+                                                       len(chunk) - done, got))
+                    done += got
             where = "fsync"
             os.fsync(fd)
         finally:
