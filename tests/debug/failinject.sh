@@ -19,6 +19,10 @@
 #   - every file whose fsyncs succeeded reads back its bytes after a
 #     remount and a reload of the module (a failure was an error, never a
 #     silent loss);
+#   - a 64 KiB write(2) to a new file with the first K slab allocations
+#     failed (tests/debug/shortwrite.py, K from 1 to 16, before the
+#     writers) returns an error or a count, some of them short, and the
+#     file holds exactly that many of its bytes after the remount;
 #   - kmemleak finds no unreferenced object allocated by the module, once
 #     after the unmount (module loaded: its frames are named) and once
 #     after rmmod (frames inside the module's former text).
@@ -141,7 +145,10 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	ranges=("$(module_range)")
 	echo clear > $D/kmemleak
 	mount_ecryptfs $L $U "$sig"
-	mkdir -p $U/a $U/b
+	mkdir -p $U/a $U/b $U/s
+	# A write(2) cut short by a failed allocation: checked after the remount.
+	python3 "$ECRYPTFS_SRC/tests/debug/shortwrite.py" write $U/s $W/log.s ||
+		fail "$mod: shortwrite.py write"
 	inject 1 $loop
 	pids=
 	for d in a b; do
@@ -168,6 +175,9 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	exec_ok "after the reload"
 	ranges+=("$(module_range)")
 	mount_ecryptfs $L $U "$sig"
+	shortw=$(tr '\n' ' ' < $W/log.s)
+	python3 "$ECRYPTFS_SRC/tests/debug/shortwrite.py" check $U/s $W/log.s ||
+		bad="$bad a short write(2) not what the file holds;"
 	nok=$(cat $W/log.a $W/log.b | grep -c '^ok' || true)
 	lost=$(( $(lost_files $U/a $W/log.a) + $(lost_files $U/b $W/log.b) ))
 	if [ $lost != 0 ]; then
@@ -193,7 +203,7 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	rmmod ecryptfs || fail "$mod: rmmod after the run"
 	check_dmesg
 	leaks=$(module_leaks "${ranges[@]}")
-	line="failinject, $mod on $ECRYPTFS_KVER: injected $counts; files fsynced $nok, lost $lost; errors the writers saw $nerr ($errs); short writes continued $nshort; e2fsck $fsck; kmemleak objects of the module: $leaks${bad:+; $bad}"
+	line="failinject, $mod on $ECRYPTFS_KVER: injected $counts; files fsynced $nok, lost $lost; errors the writers saw $nerr ($errs); short writes continued $nshort; e2fsck $fsck; kmemleak objects of the module: $leaks; one write(2) per count of failed allocations: ${shortw% }${bad:+; $bad}"
 	echo "$line" >&2
 	echo "$line" >> "$summary"
 	[ $nok -gt 0 ] || bad="$bad no file was written;"
