@@ -24,8 +24,11 @@ for mod in $(ecryptfs_pair); do
 	mount -o loop $W/img $L || fail "mount"
 	mount_ecryptfs $L $U "$sig"
 	mkdir $U/a $U/b
-	timeout 300 python3 "$FAULT_DIR/writer.py" $U/a $W/log.a 25 1000000 & p1=$!
-	timeout 300 python3 "$FAULT_DIR/writer.py" $U/b $W/log.b 25 1000000 & p2=$!
+	# Each writer runs until it has met 200 errors in a row (the fs is
+	# full) or 240 s have passed: a slow kernel (the debug kernel under
+	# TCG writes ~1 MB/s) still fills the disk.
+	timeout 300 python3 "$FAULT_DIR/writer.py" $U/a $W/log.a 240 1000000 & p1=$!
+	timeout 300 python3 "$FAULT_DIR/writer.py" $U/b $W/log.b 240 1000000 & p2=$!
 	for p in $p1 $p2; do
 		rc=0
 		wait $p || rc=$?

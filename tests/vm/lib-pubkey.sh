@@ -15,13 +15,7 @@ DLOG=/tmp/ecryptfsd.log
 # load_pubkey_module ours|reference: the module with a 30 s wait for the
 # daemon (the default 3 s is too short for a token or TPM on a loaded host).
 load_pubkey_module() {
-	unload_ecryptfs
-	case $1 in
-	ours) insmod "$ECRYPTFS_MODULE" ecryptfs_message_wait_timeout=30 ;;
-	reference) modprobe --ignore-install ecryptfs ecryptfs_message_wait_timeout=30 ;;
-	*) fail "load_pubkey_module: unknown module '$1'" ;;
-	esac || fail "cannot load the $1 module"
-	[ "$(which_ecryptfs)" = "$1" ] || fail "the $1 module did not load"
+	load_module "$1" ecryptfs_message_wait_timeout=30
 	[ -c /dev/ecryptfs ] || fail "the $1 module offers no /dev/ecryptfs"
 }
 

@@ -37,18 +37,6 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes-256-cbc \
 printf 'passwd=key pass phrase\n' >$PW
 chmod 600 $PW $K
 
-# Under QEMU/TCG an RSA decryption with a passphrase-protected PEM (PBKDF2)
-# can take longer than the kernel's default 3 s wait for the daemon: load
-# the modules with a longer ecryptfs_message_wait_timeout.
-load_pk() {
-	unload_ecryptfs # also the module scripts/vm loaded at boot without the parameter
-	case $1 in
-	ours) insmod "$ECRYPTFS_MODULE" ecryptfs_message_wait_timeout=30 ;;
-	reference) modprobe --ignore-install ecryptfs ecryptfs_message_wait_timeout=30 ;;
-	esac || fail "cannot load the $1 module"
-	[ "$(which_ecryptfs)" = "$1" ] || fail "the $1 module did not load"
-}
-
 # helper_mount [EXTRA]: our mount.ecryptfs with key=openssl (passphrase from a file).
 helper_mount() {
 	"$B/mount.ecryptfs" $L $U -o "key=openssl:keyfile=$K:passwd_file=$PW,$KOPTS${1:+,$1}" \
@@ -57,7 +45,7 @@ helper_mount() {
 sig_of_mount() { option_values_of $U ecryptfs_sig; }
 option_values_of() { awk -v m="$1" '$2 == m { print $4 }' /proc/mounts | tr , '\n' | sed -n "s/^$2=//p" | head -1; }
 
-load_pk "$MOD"
+load_pubkey_module "$MOD"
 grep -q 375 /sys/fs/ecryptfs/version || fail "the $MOD module does not offer /dev/ecryptfs (mask $(cat /sys/fs/ecryptfs/version))"
 
 log "ecryptfsd -V and -h: the project's version; the reference's option descriptions, exit 0 (issue 19)"
@@ -186,7 +174,7 @@ umnt $U
 stop_ecryptfsd
 
 log "interop: $MOD wrote, $OTHER reads (our daemon), and the other way"
-load_pk "$OTHER"
+load_pubkey_module "$OTHER"
 start_ecryptfsd
 helper_mount
 drop
@@ -198,7 +186,7 @@ cp /tmp/other.bin $U/other.bin
 [ "$(first_packet $L/other.bin)" = 01 ] || fail "$OTHER wrote no tag 1 packet"
 umnt $U
 stop_ecryptfsd
-load_pk "$MOD"
+load_pubkey_module "$MOD"
 start_ecryptfsd
 helper_mount
 drop
