@@ -176,7 +176,9 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	ranges+=("$(module_range)")
 	mount_ecryptfs $L $U "$sig"
 	shortw=$(tr '\n' ' ' < $W/log.s)
-	python3 "$ECRYPTFS_SRC/tests/debug/shortwrite.py" check $U/s $W/log.s ||
+	need=
+	[ $mod = ours ] && need=--need-short
+	python3 "$ECRYPTFS_SRC/tests/debug/shortwrite.py" check $U/s $W/log.s $need ||
 		bad="$bad a short write(2) not what the file holds;"
 	nok=$(cat $W/log.a $W/log.b | grep -c '^ok' || true)
 	lost=$(( $(lost_files $U/a $W/log.a) + $(lost_files $U/b $W/log.b) ))
@@ -201,9 +203,22 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	umount $L || fail "$mod: umount lower"
 	losetup -d $loop
 	rmmod ecryptfs || fail "$mod: rmmod after the run"
-	check_dmesg
+	# The kernel log's verdict (scripts/kernel-log-check) is taken before
+	# the kmemleak scan and judged after the summary line, so that a run
+	# keeps its figures.  Programs sometimes fail to start from the 9p
+	# root late in a run ("/usr/bin/env: 'bash': Invalid argument", see
+	# docs/reliability.md): then the guest cannot judge, and scripts/vm's
+	# check of the console log (the same checker, the same messages) is
+	# the verdict.
+	krc=0
+	dmesg | "$ECRYPTFS_SRC/scripts/kernel-log-check" > $W/klog 2>&1 || krc=$?
+	case $krc in
+	0) klog=ok ;;
+	1) klog=problem ;;
+	*) klog="left to scripts/vm (the guest could not run the check: $(head -c 200 $W/klog | tr '\n' ' '))" ;;
+	esac
 	leaks=$(module_leaks "${ranges[@]}")
-	line="failinject, $mod on $ECRYPTFS_KVER: injected $counts; files fsynced $nok, lost $lost; errors the writers saw $nerr ($errs); short writes continued $nshort; e2fsck $fsck; kmemleak objects of the module: $leaks; one write(2) per count of failed allocations: ${shortw% }${bad:+; $bad}"
+	line="failinject, $mod on $ECRYPTFS_KVER: injected $counts; files fsynced $nok, lost $lost; errors the writers saw $nerr ($errs); short writes continued $nshort; e2fsck $fsck; kmemleak objects of the module: $leaks; kernel log: $klog; one write(2) per count of failed allocations: ${shortw% }${bad:+; $bad}"
 	echo "$line" >&2
 	echo "$line" >> "$summary"
 	[ $nok -gt 0 ] || bad="$bad no file was written;"
@@ -213,6 +228,10 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	# failure reported as a permission problem.
 	case "$errs" in *EACCES*|*EPERM*) bad="$bad an injected failure reported as $errs;" ;; esac
 	[ $leaks = 0 ] || bad="$bad leaks;"
+	if [ "$klog" = problem ]; then
+		cat $W/klog >&2
+		bad="$bad the kernel log shows a problem;"
+	fi
 	[ "$mod" != ours ] || ours_bad=$bad
 done
 [ -z "$ours_bad" ] || fail "ours:$ours_bad"
