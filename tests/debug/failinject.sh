@@ -198,6 +198,7 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	fi
 	nerr=$(cat $W/log.a $W/log.b | grep -c '^err' || true)
 	nshort=$(cat $W/log.a $W/log.b | grep -c '^short' || true)
+	nomem=$(cat $W/log.a $W/log.b | grep -c '^nomem' || true)
 	errs=$(writer_errors $W/log.a $W/log.b)
 	umnt $U
 	umount $L || fail "$mod: umount lower"
@@ -218,7 +219,7 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	*) klog="left to scripts/vm (the guest could not run the check: $(head -c 200 $W/klog | tr '\n' ' '))" ;;
 	esac
 	leaks=$(module_leaks "${ranges[@]}")
-	line="failinject, $mod on $ECRYPTFS_KVER: injected $counts; files fsynced $nok, lost $lost; errors the writers saw $nerr ($errs); short writes continued $nshort; e2fsck $fsck; kmemleak objects of the module: $leaks; kernel log: $klog; one write(2) per count of failed allocations: ${shortw% }${bad:+; $bad}"
+	line="failinject, $mod on $ECRYPTFS_KVER: injected $counts; files fsynced $nok, lost $lost; errors the writers saw $nerr ($errs); short writes continued $nshort; files given up for the writer's own MemoryError $nomem; e2fsck $fsck; kmemleak objects of the module: $leaks; kernel log: $klog; one write(2) per count of failed allocations: ${shortw% }${bad:+; $bad}"
 	echo "$line" >&2
 	echo "$line" >> "$summary"
 	[ $nok -gt 0 ] || bad="$bad no file was written;"

@@ -21,7 +21,9 @@ With WRITER_MAKE_IT_FAIL=1 in the environment the writer marks itself
 for the kernel's fault injection (/proc/self/make-it-fail) once it has
 started, so that the injected failures hit its system calls and not the
 exec of the interpreter; a line of the LOG that cannot be written for an
-injected ENOMEM is retried.
+injected ENOMEM is retried.  When the writer's own memory fails
+(Python's MemoryError: an injected failure of its malloc), the file is
+logged "nomem <name> <where>", not claimed, and the writer goes on.
 """
 
 import errno
@@ -41,6 +43,8 @@ def note(line):
         try:
             os.write(logfd, line.encode())
             return
+        except MemoryError:
+            time.sleep(0.001)
         except OSError as e:
             if e.errno not in (errno.ENOMEM, errno.EIO, errno.EINTR, errno.EAGAIN):
                 raise
@@ -116,6 +120,12 @@ while time.time() < stop and errs < 200:
     except OSError as e:
         note("err %s %s %s\n" % (name, where, errno.errorcode.get(e.errno, e.errno)))
         errs += 1
+        time.sleep(0.05)
+    except MemoryError:
+        # The writer's own memory (an injected failure of its malloc or
+        # of a page fault), not the file system's answer: the file is
+        # not claimed and the next one is written.
+        note("nomem %s %s\n" % (name, where))
         time.sleep(0.05)
     n += 1
 os.close(logfd)
