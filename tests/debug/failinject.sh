@@ -203,7 +203,7 @@ for mod in ${ECRYPTFS_PAIR:-ours}; do
 	umnt $U
 	umount $L || fail "$mod: umount lower"
 	losetup -d $loop
-	rmmod ecryptfs || fail "$mod: rmmod after the run"
+	unload_ecryptfs
 	# The kernel log's verdict (scripts/kernel-log-check) is taken before
 	# the kmemleak scan and judged after the summary line, so that a run
 	# keeps its figures.  Programs sometimes fail to start from the 9p

@@ -48,10 +48,13 @@ reference_mark() {
 on_debug_kernel() { case "$(uname -r)" in *-ecdebug) return 0 ;; esac; return 1; }
 
 # load_ours [PARAM=VALUE...]: our module; with parameters, always a fresh
-# copy loaded with them.
+# copy loaded with them.  The reference's window in the kernel log is
+# closed first, also when a plain rmmod unloaded the reference: from here
+# on a report is ours.
 load_ours() {
 	[ $# = 0 ] && [ "$(which_ecryptfs)" = ours ] && return 0
 	unload_ecryptfs
+	reference_mark out
 	insmod "$ECRYPTFS_MODULE" "$@" || fail "cannot load our module $ECRYPTFS_MODULE"
 	[ "$(which_ecryptfs)" = ours ] || fail "our module did not load"
 }

@@ -81,8 +81,7 @@ for page in ecryptfs.7 ecryptfs-add-passphrase.1 ecryptfs-wrap-passphrase.1 \
 	run_page $page root
 	clean_root
 done
-unload_ecryptfs
-insmod "$ECRYPTFS_MODULE" ecryptfs_message_wait_timeout=30 || fail "reload the module"
+load_ours ecryptfs_message_wait_timeout=30
 run_page ecryptfs-keymodules.7 root
 clean_root
 

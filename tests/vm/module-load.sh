@@ -27,6 +27,16 @@ cmp <(printf '%s\n' "$ours") /sys/fs/ecryptfs/version || fail "version file byte
 
 load_ours
 grep -qw ecryptfs /proc/filesystems || fail "ecryptfs not registered after reload"
+
+# A reference module unloaded by a plain rmmod, not by unload_ecryptfs:
+# the kernel log must still say that the reference is out before ours
+# runs, or scripts/kernel-log-check would take our reports for its.
+log "the reference's marks after a plain rmmod"
+load_reference
+rmmod ecryptfs || fail "rmmod of the reference"
+load_ours
+last=$(dmesg | sed -n 's/.*ecryptfs-test: reference module \(in\|out\)$/\1/p' | tail -n 1)
+expect "the last reference mark when our module was loaded" out "$last"
 unload_ecryptfs
 check_dmesg
 echo "PASS: module-load on $ECRYPTFS_KVER"

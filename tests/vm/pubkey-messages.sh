@@ -37,9 +37,7 @@ $MSGS $U || fail "pubkey-messages.py"
 
 log "module parameters"
 umnt $U
-rmmod ecryptfs || fail "rmmod"
-insmod "$ECRYPTFS_MODULE" ecryptfs_message_buf_len=1 ecryptfs_message_wait_timeout=1 ||
-	fail "insmod with parameters"
+load_ours ecryptfs_message_buf_len=1 ecryptfs_message_wait_timeout=1
 pmount
 $MSGS $U pool || fail "pubkey-messages.py pool"
 umnt $U
